@@ -48,11 +48,11 @@ func TestRealData(t *testing.T) {
 	for i, tc := range []struct {
 		s      *Set
 		n      int
-		first  uint8 // the label of image 0
+		first  []uint8 // the first labels
 		counts [Classes]int
 	}{
-		{train, 60000, 5, [Classes]int{5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949}},
-		{test, 10000, 7, [Classes]int{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}},
+		{train, 60000, []uint8{5, 0, 4, 1, 9, 2, 1, 3, 1}, [Classes]int{5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949}},
+		{test, 10000, []uint8{7, 2, 1, 0, 4, 1, 4, 9, 5}, [Classes]int{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}},
 	} {
 		s := tc.s
 		if s.N != tc.n || s.Rows != 28 || s.Cols != 28 || len(s.Images) != tc.n*784 || len(s.Labels) != tc.n {
@@ -61,8 +61,8 @@ func TestRealData(t *testing.T) {
 		if got := s.ClassCounts(); got != tc.counts {
 			t.Errorf("%d: class counts %v, want %v", i, got, tc.counts)
 		}
-		if s.Labels[0] != tc.first {
-			t.Errorf("%d: first label %d, want %d", i, s.Labels[0], tc.first)
+		if !bytes.Equal(s.Labels[:9], tc.first) {
+			t.Errorf("%d: first labels %v, want %v", i, s.Labels[:9], tc.first)
 		}
 		// A 1 is drawn as a tall stroke: in the data as it should be read
 		// (row-major, rows top to bottom), 1s are higher than they are wide.
