@@ -1,0 +1,95 @@
+package nn
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Summary returns the table Keras's model.summary() prints (tf.keras 2.x's
+// layout: columns at 0, 29 and 55 of a 65-character line, a field cut to its
+// column), without trailing spaces:
+//
+//	Model: "sequential"
+//	_________________________________________________________________
+//	Layer (type)                 Output Shape              Param #
+//	=================================================================
+//	conv2d (Conv2D)              (None, 26, 26, 32)        320
+//	…
+//	Total params: 542,230
+func (s *Sequential) Summary() string {
+	const width = 65
+	cols := [...]int{29, 55, width}
+	var b strings.Builder
+	row := func(fields ...string) {
+		var line []byte
+		for i, f := range fields {
+			if i > 0 {
+				line[len(line)-1] = ' ' // as Keras: the previous field keeps at least one space
+			}
+			line = append(line, f...)
+			line = line[:min(len(line), cols[i])]
+			for len(line) < cols[i] {
+				line = append(line, ' ')
+			}
+		}
+		b.WriteString(strings.TrimRight(string(line), " "))
+		b.WriteByte('\n')
+	}
+	rule := func(c string) { b.WriteString(strings.Repeat(c, width) + "\n") }
+
+	b.WriteString("Model: \"sequential\"\n")
+	rule("_")
+	row("Layer (type)", "Output Shape", "Param #")
+	rule("=")
+	infos, _ := s.cfg.Resolve() // s.cfg resolved once already
+	total := 0
+	for i, info := range infos {
+		count := 0
+		for _, p := range info.Params {
+			count += Shape(p.Shape).Size()
+		}
+		total += count
+		row(info.Name+" ("+kerasClass[info.Type]+")", batchShape(info.Out), strconv.Itoa(count))
+		if i < len(infos)-1 {
+			rule("_")
+		}
+	}
+	rule("=")
+	b.WriteString("Total params: " + thousands(total) + "\n")
+	b.WriteString("Trainable params: " + thousands(total) + "\n")
+	b.WriteString("Non-trainable params: 0\n")
+	rule("_")
+	return b.String()
+}
+
+// kerasClass is the Keras class of each layer type, as the summary shows it.
+var kerasClass = map[string]string{
+	TypeConv2D:       "Conv2D",
+	TypeMaxPooling2D: "MaxPooling2D",
+	TypeFlatten:      "Flatten",
+	TypeDense:        "Dense",
+}
+
+// batchShape formats an output shape with Keras's batch dimension: (None, 13, 13, 32).
+func batchShape(s Shape) string {
+	b := []byte("(None")
+	for _, d := range s {
+		b = append(b, ", "...)
+		b = strconv.AppendInt(b, int64(d), 10)
+	}
+	return string(append(b, ')'))
+}
+
+// thousands formats n ≥ 0 with a comma every three digits, as Python's
+// "{:,}" does: 542,230.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	var b []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
