@@ -22,9 +22,9 @@ import (
 //	4       4×ndim   size of each dimension, outermost first: N (, rows, cols)
 //	4+4×ndim         N (×rows×cols) bytes, row-major; nothing may follow
 //
-// A file may be gzip-compressed as a whole (the .gz files MNIST is
-// distributed as); the decoder sniffs the gzip magic bytes 0x1f 0x8b, so the
-// name does not matter. Sizes are bounded before anything is allocated: at
+// A file may be gzip-compressed as a whole, as one gzip member (the .gz files
+// MNIST is distributed as); the decoder sniffs the gzip magic bytes 0x1f 0x8b,
+// so the name does not matter. Sizes are bounded before anything is allocated: at
 // most maxItems items, sides of 1 to maxSide pixels, and maxBytes bytes of
 // data in all. The buffer is sized from the input's length where that is
 // known and otherwise grows as data arrives, so a header that lies about its

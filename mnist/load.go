@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 )
 
 // The default data set: the original MNIST files, as the module
@@ -153,8 +154,8 @@ func loadVerified(dir string) (train, test *Set, err error) {
 		}
 		if sum := sha256.Sum256(data[i]); hex.EncodeToString(sum[:]) != f.sha256 {
 			return nil, nil, fmt.Errorf("mnist: %s: SHA-256 is %x (%s bytes), want %s (%s bytes): the file is damaged or not the original; "+
-				"delete the module cache copy with `go clean -modcache` (or re-download it with `go mod download %s@%s`) and run again",
-				p, sum, commas(len(data[i])), f.sha256, commas(f.size), Module, Version)
+				"delete the module cache copy with `go clean -modcache` and run again to re-download it, or set %s to a folder of good MNIST files",
+				p, sum, commas(len(data[i])), f.sha256, commas(f.size), EnvDir)
 		}
 	}
 	decode := func(img, lbl int) (*Set, error) {
@@ -221,12 +222,8 @@ func modCache() (string, error) {
 	if c := os.Getenv("GOMODCACHE"); c != "" {
 		return c, nil
 	}
-	if runtime.GOOS != "js" {
-		if out, err := exec.Command("go", "env", "GOMODCACHE").Output(); err == nil {
-			if c := strings.TrimSpace(string(out)); c != "" {
-				return c, nil
-			}
-		}
+	if c := goEnvModCache(); c != "" {
+		return c, nil
 	}
 	gopath := os.Getenv("GOPATH")
 	if gopath == "" {
@@ -238,6 +235,19 @@ func modCache() (string, error) {
 	}
 	return filepath.Join(filepath.SplitList(gopath)[0], "pkg", "mod"), nil
 }
+
+// goEnvModCache is the output of `go env GOMODCACHE`, run once (it takes
+// tens of milliseconds), or "" if the go command cannot be run.
+var goEnvModCache = sync.OnceValue(func() string {
+	if runtime.GOOS == "js" {
+		return ""
+	}
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+})
 
 // download runs `go mod download -json Module@Version` and returns the
 // module's folder.

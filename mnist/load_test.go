@@ -131,7 +131,7 @@ func TestLoadVerifiedErrors(t *testing.T) {
 		{damaged, []string{
 			filepath.Join(damaged, "train-images-idx3-ubyte.gz") + ": SHA-256 is " + fmt.Sprintf("%x", sha256.Sum256([]byte("not mnist"))),
 			"(9 bytes), want 440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609 (9,912,422 bytes)",
-			"go clean -modcache", "go mod download " + Module + "@" + Version,
+			"go clean -modcache", EnvDir,
 		}},
 	} {
 		_, _, err := loadVerified(tc.dir)
