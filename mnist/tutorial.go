@@ -46,11 +46,13 @@ func WriteSamplesPNG(w io.Writer, s *Set) error {
 	return png.Encode(w, Samples(s))
 }
 
+// GridScale is how many output pixels wide and high Grid draws each image pixel.
+const GridScale = 4
+
 // Grid geometry, in output pixels.
 const (
-	GridScale = 4  // each image pixel becomes GridScale×GridScale pixels
-	gridPad   = 8  // white space around and between cells
-	lineH     = 16 // a caption line: basicfont's 13-pixel cell and 3 pixels of space
+	gridPad = 8  // white space around and between cells
+	lineH   = 16 // a caption line: basicfont's 13-pixel cell and 3 pixels of space
 )
 
 // Grid lays images out in rows of cols, in order, on a white background.
