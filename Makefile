@@ -22,4 +22,4 @@ test-native: ## go test ./... (native)
 	$(GO) test ./...
 
 test-wasm: ## the wasm-capable packages' tests, compiled to wasm, run in Node
-	PATH="$(WASM_PATH)" GOOS=js GOARCH=wasm $(GO) test $(WASM_PKGS)
+	PATH="$(WASM_PATH)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm $(GO) test $(WASM_PKGS)
