@@ -1,0 +1,111 @@
+// inkling's service worker: once the page has loaded, it keeps the page's
+// files so that the recogniser also works offline.
+//
+// The page (index.html) is fetched from the network first, falling back to the
+// copy kept here when offline or when the network takes too long. The other
+// files are answered from the cache at once and refreshed in the background;
+// when a refreshed file differs (its ETag or Last-Modified changed), the page
+// is told, and it offers to reload. Bump VERSION when FILES changes: the new
+// worker fills a new cache and deletes the old ones.
+//
+// The worker lives in web/ and serves the folder above it, where index.html
+// is; the page registers it with that scope. A server must allow this with
+// "Service-Worker-Allowed: ../" on web/sw.js (tools/serve does); without it
+// the registration is refused and the page simply works online only.
+
+const VERSION = 'inkling-v1';
+const SITE = new URL('../', self.location.href);
+const PAGE = new URL('index.html', SITE).href;
+const FILES = [
+  'index.html',
+  'web/app.js',
+  'web/i18n.js',
+  'web/style.css',
+  'web/wasm_exec.js',
+  'web/inkling.wasm',
+  'weights/model.bin',
+  'web/manifest.webmanifest',
+  'web/icon.svg',
+].map((f) => new URL(f, SITE).href);
+const NETWORK_WAIT_MS = 4000; // how long the page waits for the network before the kept copy
+const REFRESH_GAP_MS = 10000; // a file is refreshed at most this often
+const refreshed = new Map(); // url -> when it was last refreshed
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(VERSION)
+      .then((cache) => cache.addAll(FILES.map((url) => new Request(url, { cache: 'no-cache' }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((n) => n.startsWith('inkling-') && n !== VERSION).map((n) => caches.delete(n))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  url.search = '';
+  url.hash = '';
+  if (req.mode === 'navigate') {
+    // Only the page itself: other pages that share the folder are left alone.
+    if (url.href === SITE.href || url.href === PAGE) event.respondWith(page(event));
+    return;
+  }
+  if (FILES.includes(url.href)) event.respondWith(file(event, url.href));
+});
+
+// page answers a navigation to index.html: network first, the kept copy when
+// the network fails or is slow.
+async function page(event) {
+  const cache = await caches.open(VERSION);
+  const network = fetch(event.request).then((res) => {
+    if (res.ok) return cache.put(PAGE, res.clone()).then(() => res);
+    return res;
+  });
+  event.waitUntil(network.catch(() => {}));
+  const kept = await cache.match(PAGE);
+  if (!kept) return network;
+  const slow = new Promise((resolve) => setTimeout(() => resolve(kept), NETWORK_WAIT_MS));
+  return Promise.race([network.then((res) => (res.ok ? res : kept), () => kept), slow]);
+}
+
+// file answers from the cache and refreshes the kept copy in the background.
+async function file(event, url) {
+  const cache = await caches.open(VERSION);
+  const kept = await cache.match(url);
+  const now = Date.now();
+  if (kept && now - (refreshed.get(url) || 0) < REFRESH_GAP_MS) return kept;
+  refreshed.set(url, now);
+  const fresh = fetch(url, { cache: 'no-cache' }).then(async (res) => {
+    if (!res.ok) return res;
+    await cache.put(url, res.clone());
+    if (kept && changed(kept, res)) await tellUpdated();
+    return res;
+  });
+  if (!kept) return fresh;
+  event.waitUntil(fresh.catch(() => {}));
+  return kept;
+}
+
+function changed(a, b) {
+  const tag = (res) => res.headers.get('ETag') || res.headers.get('Last-Modified') || '';
+  return tag(a) !== '' && tag(a) !== tag(b);
+}
+
+let told = 0;
+async function tellUpdated() {
+  if (Date.now() - told < REFRESH_GAP_MS) return;
+  told = Date.now();
+  for (const client of await self.clients.matchAll({ type: 'window' })) {
+    client.postMessage({ type: 'inkling-updated' });
+  }
+}
