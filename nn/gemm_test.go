@@ -1,0 +1,165 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// refGemm is C = alpha·op(A)·op(B) + beta·C in float64, from the definition.
+func refGemm(tA, tB bool, m, n, k int, alpha float64, a []float32, lda int, b []float32, ldb int, beta float64, c []float32, ldc int) []float64 {
+	out := to64(c)
+	for i := range m {
+		for j := range n {
+			var s float64
+			for l := range k {
+				var av, bv float32
+				if tA {
+					av = a[l*lda+i]
+				} else {
+					av = a[i*lda+l]
+				}
+				if tB {
+					bv = b[j*ldb+l]
+				} else {
+					bv = b[l*ldb+j]
+				}
+				s += float64(av) * float64(bv)
+			}
+			out[i*ldc+j] = alpha*s + beta*float64(c[i*ldc+j])
+		}
+	}
+	return out
+}
+
+func TestSgemm(t *testing.T) {
+	t.Parallel()
+	i := 0
+	for _, size := range [][3]int{{1, 1, 1}, {3, 5, 7}, {65, 129, 3}, {32, 100, 600}, {200, 37, 41}, {9, 700, 300}} {
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			for _, ab := range [][2]float32{{1, 0}, {0.5, 1}, {-2, 0.25}} {
+				i++
+				m, n, k := size[0], size[1], size[2]
+				tA, tB := tr[0], tr[1]
+				r := rand.New(rand.NewPCG(7, uint64(i)))
+				// Row strides larger than the rows, to catch a stride mix-up.
+				lda, ldb, ldc := k+3, n+1, n+2
+				if tA {
+					lda = m + 3
+				}
+				if tB {
+					ldb = k + 1
+				}
+				rowsA, rowsB := m, k
+				if tA {
+					rowsA = k
+				}
+				if tB {
+					rowsB = n
+				}
+				a, _ := randVals(r, rowsA*lda, 1)
+				b, _ := randVals(r, rowsB*ldb, 1)
+				c, _ := randVals(r, m*ldc, 1)
+				want := refGemm(tA, tB, m, n, k, float64(ab[0]), a, lda, b, ldb, float64(ab[1]), c, ldc)
+				got := slices.Clone(c)
+				sgemm(tA, tB, m, n, k, ab[0], a, lda, b, ldb, ab[1], got, ldc)
+				var worst float64
+				for p := range m {
+					for q := range n {
+						w := want[p*ldc+q]
+						// Each product term has magnitude < 1, so a sum of k
+						// terms is good to about k·2⁻²⁴.
+						worst = max(worst, math.Abs(float64(got[p*ldc+q])-w)/float64(k))
+					}
+					for q := n; q < ldc; q++ {
+						if got[p*ldc+q] != c[p*ldc+q] {
+							t.Fatalf("%d: m=%d n=%d k=%d tA=%v tB=%v: wrote C[%d, %d] outside the matrix", i, m, n, k, tA, tB, p, q)
+						}
+					}
+				}
+				if worst > 1e-6 {
+					t.Errorf("%d: m=%d n=%d k=%d tA=%v tB=%v alpha=%g beta=%g: error/k %.3g > 1e-6", i, m, n, k, tA, tB, ab[0], ab[1], worst)
+				}
+				// Serially, the same bits.
+				serialOnly.Store(true)
+				got2 := slices.Clone(c)
+				sgemm(tA, tB, m, n, k, ab[0], a, lda, b, ldb, ab[1], got2, ldc)
+				serialOnly.Store(false)
+				if !slices.Equal(got, got2) {
+					t.Errorf("%d: m=%d n=%d k=%d tA=%v tB=%v: serial and parallel results differ", i, m, n, k, tA, tB)
+				}
+			}
+		}
+	}
+}
+
+// TestTilesIndependent checks the claim sgemm's determinism rests on: the
+// result is the same bits however C is cut into tiles.
+func TestTilesIndependent(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(8, 0))
+	const m, n, k = 70, 300, 600
+	for i, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+		tA, tB := tr[0], tr[1]
+		lda, ldb := k, n
+		if tA {
+			lda = m
+		}
+		if tB {
+			ldb = k
+		}
+		a, _ := randVals(r, m*k, 1)
+		b, _ := randVals(r, k*n, 1)
+		var first []float32
+		for _, workers := range []int{1, 2, 3, 8, 40} {
+			g := gemmTask{tA: tA, tB: tB, m: m, n: n, k: k, alpha: 1, beta: 0, a: a, lda: lda, b: b, ldb: ldb, c: make([]float32, m*n), ldc: n}
+			g.tiles(workers)
+			for tile := range g.count {
+				g.do(tile)
+			}
+			if first == nil {
+				first = g.c
+			} else if !slices.Equal(first, g.c) {
+				t.Errorf("%d: tA=%v tB=%v: tiles of %d×%d give other bits than the first tiling", i, tA, tB, g.mt, g.nt)
+			}
+		}
+	}
+}
+
+func BenchmarkSgemm(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct {
+		name    string
+		tA, tB  bool
+		m, n, k int
+	}{
+		{"dense-forward", false, false, 32, 100, 5408},
+		{"dense-dkernel", true, false, 5408, 100, 32},
+		{"dense-dx", false, true, 32, 5408, 100},
+		{"conv-forward", true, false, 32, 21632, 9},
+		{"conv-dkernel", false, true, 9, 32, 21632},
+	} {
+		lda, ldb := c.k, c.n
+		if c.tA {
+			lda = c.m
+		}
+		if c.tB {
+			ldb = c.k
+		}
+		x, _ := randVals(r, c.m*c.k, 1)
+		y, _ := randVals(r, c.k*c.n, 1)
+		z := make([]float32, c.m*c.n)
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.ReportMetric(0, "ns/op")
+			start := b.Elapsed()
+			for b.Loop() {
+				sgemm(c.tA, c.tB, c.m, c.n, c.k, 1, x, lda, y, ldb, 0, z, c.n)
+			}
+			d := (b.Elapsed() - start).Seconds() / float64(b.N)
+			b.ReportMetric(d*1e9, "ns/op")
+			b.ReportMetric(float64(c.m*c.n*c.k)/d/1e9, "GMAC/s")
+		})
+	}
+}
