@@ -189,9 +189,9 @@ func smallConfig() Config {
 		Input: Shape{9, 7, 2},
 		Layers: []LayerConfig{
 			{Type: TypeConv2D, Filters: 3, Kernel: [2]int{2, 3}, Activation: ActReLU, Init: InitHeUniform}, // (8, 5, 3)
-			{Type: TypeMaxPooling2D, Pool: [2]int{3, 2}},                                                     // (2, 2, 3)
-			{Type: TypeConv2D, Filters: 4, Kernel: [2]int{1, 2}, Activation: ActReLU},                        // (2, 1, 4)
-			{Type: TypeFlatten},                                                                              // (8)
+			{Type: TypeMaxPooling2D, Pool: [2]int{3, 2}},                                                   // (2, 2, 3)
+			{Type: TypeConv2D, Filters: 4, Kernel: [2]int{1, 2}, Activation: ActReLU},                      // (2, 1, 4)
+			{Type: TypeFlatten}, // (8)
 			{Type: TypeDense, Units: 5, Activation: ActReLU, Init: InitHeUniform},
 			{Type: TypeDense, Units: 3, Activation: ActSoftmax},
 		},
