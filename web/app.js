@@ -405,7 +405,7 @@ function fail(key, args, err) {
 
 class LoadError extends Error {
   constructor(key, ...args) {
-    super(key);
+    super(STRINGS.en[key] && typeof STRINGS.en[key] === 'function' ? STRINGS.en[key](...args) : STRINGS.en[key] || key);
     this.key = key;
     this.args = args;
   }

@@ -39,8 +39,8 @@ export const STRINGS = {
     errNoGo: 'web/wasm_exec.js did not load. If you built the page yourself, run `make serve`, which copies it; otherwise reload the page.',
     errNetwork: (file) => `Could not download ${file}: the connection failed. Check that you are online and reload the page.`,
     errHttp: (file, status) => status === 404
-      ? `${file} is missing on the server (HTTP 404). If you serve the page yourself, run \`make serve\`, which builds web/inkling.wasm; the weights come from \`go run ./tools/train\`.`
-      : `Could not download ${file} (HTTP ${status}). Reload the page; if it persists, the server is at fault.`,
+      ? `${file} is missing on the server (HTTP 404). ${file.endsWith('.bin') ? 'Train the model with `go run ./tools/train`' : 'Build it with `make serve`'}, or upload it next to the page.`
+      : `Could not download ${file} (HTTP ${status}). Reload the page; if that does not help, the server is at fault.`,
     errCompile: (msg) => `web/inkling.wasm is not a WebAssembly module this browser can run (${msg}). Rebuild it with \`make serve\` and reload.`,
     errNoApi: 'web/inkling.wasm started but did not offer the recogniser: the page and the WebAssembly file are from different versions. Rebuild with `make serve` and reload.',
     errModel: (msg) => `The weights in weights/model.bin were refused: ${msg}. The weights and the page may be from different versions: retrain with \`go run ./tools/train\`, or reload to fetch matching files.`,
@@ -81,8 +81,8 @@ export const STRINGS = {
     errNoGo: 'web/wasm_exec.js 沒有載入。如果頁面是你自己建置的，請執行 `make serve`（它會複製這個檔案）；否則請重新載入頁面。',
     errNetwork: (file) => `無法下載 ${file}：連線失敗。請確認網路連線後重新載入頁面。`,
     errHttp: (file, status) => status === 404
-      ? `伺服器上找不到 ${file}（HTTP 404）。如果頁面由你自己提供，請執行 \`make serve\`（它會建置 web/inkling.wasm）；權重由 \`go run ./tools/train\` 產生。`
-      : `無法下載 ${file}（HTTP ${status}）。請重新載入頁面；若問題持續，是伺服器的問題。`,
+      ? `伺服器上找不到 ${file}（HTTP 404）。${file.endsWith('.bin') ? '請用 `go run ./tools/train` 訓練模型' : '請用 `make serve` 建置它'}，或把它上傳到頁面旁邊。`
+      : `無法下載 ${file}（HTTP ${status}）。請重新載入頁面；若仍無效，是伺服器的問題。`,
     errCompile: (msg) => `web/inkling.wasm 不是這個瀏覽器能執行的 WebAssembly 模組（${msg}）。請用 \`make serve\` 重新建置後再載入。`,
     errNoApi: 'web/inkling.wasm 已啟動，卻沒有提供辨識功能：頁面和 WebAssembly 檔案的版本不一致。請用 `make serve` 重新建置後再載入。',
     errModel: (msg) => `weights/model.bin 中的權重被拒絕：${msg}。權重和頁面的版本可能不一致：請用 \`go run ./tools/train\` 重新訓練，或重新載入頁面以取得相符的檔案。`,
