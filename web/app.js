@@ -37,6 +37,7 @@ const seen = $('seen');
 const query = new URLSearchParams(location.search);
 
 if (query.has('embed')) html.classList.add('embed');
+if (['light', 'dark'].includes(query.get('theme'))) html.dataset.theme = query.get('theme');
 
 // ---- state ----
 
