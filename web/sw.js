@@ -14,7 +14,9 @@
 // the registration is refused and the page simply works online only.
 
 const VERSION = 'inkling-v1';
-const SITE = new URL('../', self.location.href);
+// The folder that holds index.html: the one above web/ (or this worker's own folder,
+// should it ever be moved next to index.html).
+const SITE = new URL(self.location.pathname.endsWith('/web/sw.js') ? '../' : './', self.location.href);
 const PAGE = new URL('index.html', SITE).href;
 const FILES = [
   'index.html',
