@@ -20,7 +20,7 @@ const DEFAULT_PEN = 0.07; // pen width until inkling.pen is known
 const MIN_STEP = 0.002; // points closer than this to the last one are dropped
 const WASM_URL = new URL('inkling.wasm', import.meta.url);
 const WEIGHTS_URL = new URL('../weights/model.bin', import.meta.url);
-const SW_URL = new URL('sw.js', import.meta.url);
+const SW_URL = new URL('../sw.js', import.meta.url); // beside index.html, so it may control it
 const SITE_URL = new URL('../', import.meta.url);
 const LANG_KEY = 'inkling.lang';
 

@@ -65,7 +65,7 @@ func Allowed(name string) bool {
 		return false
 	}
 	switch {
-	case name == "index.html", name == "weights/model.bin":
+	case name == "index.html", name == "sw.js", name == "weights/model.bin":
 		return true
 	case strings.HasPrefix(name, "web/"):
 		for _, elem := range strings.Split(name, "/") {
@@ -96,7 +96,7 @@ func resolve(urlPath string) (string, bool) {
 // version shows up on the next load; the rest is cached briefly (every
 // response carries an ETag, so a revalidation costs a 304, not a download).
 func cacheControl(name string) string {
-	if name == "index.html" || name == "web/sw.js" {
+	if name == "index.html" || name == "sw.js" {
 		return "no-cache"
 	}
 	return "max-age=60"
@@ -167,11 +167,6 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ext := path.Ext(name)
 	hdr.Set("Content-Type", types[ext])
 	hdr.Set("Cache-Control", cacheControl(name))
-	if name == "web/sw.js" {
-		// Lets the worker, which lives in web/, control the page one folder
-		// up (its registration asks for scope "./" of index.html).
-		hdr.Set("Service-Worker-Allowed", "../")
-	}
 	body, etag := f.raw, f.etag
 	if !incompressible[ext] {
 		hdr.Add("Vary", "Accept-Encoding")

@@ -25,7 +25,7 @@ func testFS() fstest.MapFS {
 		"index.html":                big("<!doctype html><p>inkling</p>\n"),
 		"web/app.js":                big("console.log('inkling');\n"),
 		"web/style.css":             big("body { margin: 0 }\n"),
-		"web/sw.js":                 big("self.addEventListener('fetch', () => {});\n"),
+		"sw.js":                     big("self.addEventListener('fetch', () => {});\n"),
 		"web/inkling.wasm":          big("\x00asm\x01\x00\x00\x00"),
 		"web/manifest.webmanifest":  big(" "),
 		"web/icon.svg":              big("<svg/>"),
@@ -165,7 +165,7 @@ func TestCacheControl(t *testing.T) {
 	for i, tc := range []struct{ path, want string }{
 		{"/", "no-cache"},
 		{"/index.html", "no-cache"},
-		{"/web/sw.js", "no-cache"},
+		{"/sw.js", "no-cache"},
 		{"/web/app.js", "max-age=60"},
 		{"/web/inkling.wasm", "max-age=60"},
 		{"/weights/model.bin", "max-age=60"},
@@ -174,9 +174,6 @@ func TestCacheControl(t *testing.T) {
 		if got := res.Header.Get("Cache-Control"); got != tc.want {
 			t.Errorf("%d: %s: Cache-Control %q, want %q", i, tc.path, got, tc.want)
 		}
-	}
-	if got := get(t, h, "GET", "/web/sw.js", nil).Header.Get("Service-Worker-Allowed"); got != "../" {
-		t.Errorf("web/sw.js: Service-Worker-Allowed %q, want ../", got)
 	}
 }
 

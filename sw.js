@@ -8,15 +8,12 @@
 // is told, and it offers to reload. Bump VERSION when FILES changes: the new
 // worker fills a new cache and deletes the old ones.
 //
-// The worker lives in web/ and serves the folder above it, where index.html
-// is; the page registers it with that scope. A server must allow this with
-// "Service-Worker-Allowed: ../" on web/sw.js (tools/serve does); without it
-// the registration is refused and the page simply works online only.
+// The worker lives beside index.html, so its scope is the page's folder on
+// any static host, with no special server header.
 
 const VERSION = 'inkling-v1';
-// The folder that holds index.html: the one above web/ (or this worker's own folder,
-// should it ever be moved next to index.html).
-const SITE = new URL(self.location.pathname.endsWith('/web/sw.js') ? '../' : './', self.location.href);
+// The folder that holds index.html: this worker's own.
+const SITE = new URL('./', self.location.href);
 const PAGE = new URL('index.html', SITE).href;
 const FILES = [
   'index.html',
