@@ -10,13 +10,13 @@ type relu struct {
 
 func (r *relu) forward(x []float32, n int) []float32 {
 	r.y = x
-	parallel(ceilDiv(len(x), chunkSize), reluForward{r})
+	parallel(ceilDiv(len(x), chunkSize), (*reluForward)(r))
 	return x
 }
 
-type reluForward struct{ *relu }
+type reluForward relu
 
-func (r reluForward) do(i int) {
+func (r *reluForward) do(i int) {
 	lo, hi := span(i, len(r.y))
 	y := r.y[lo:hi]
 	for k, v := range y {
@@ -30,14 +30,14 @@ func (r reluForward) do(i int) {
 // taken as 0, as PyTorch and TensorFlow do), in place.
 func (r *relu) backward(dy []float32, needDx bool) []float32 {
 	r.dy = dy
-	parallel(ceilDiv(len(dy), chunkSize), reluBackward{r})
+	parallel(ceilDiv(len(dy), chunkSize), (*reluBackward)(r))
 	r.dy = nil
 	return dy
 }
 
-type reluBackward struct{ *relu }
+type reluBackward relu
 
-func (r reluBackward) do(i int) {
+func (r *reluBackward) do(i int) {
 	lo, hi := span(i, len(r.dy))
 	dy, y := r.dy[lo:hi], r.y[lo:hi]
 	for k := range dy {

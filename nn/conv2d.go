@@ -44,20 +44,20 @@ func (c *conv2d) forward(x []float32, n int) []float32 {
 	c.n, c.x = n, x
 	k, p := c.rows(), c.pixels()
 	c.col = grow(c.col, k*p)
-	parallel(n, convIm2col{c})
+	parallel(n, (*convIm2col)(c))
 	c.x = nil
 	c.t = grow(c.t, c.cout*p)
 	sgemm(true, false, c.cout, p, k, 1, c.kernel.Value, c.cout, c.col, p, 0, c.t, p) // (Cout, P) = (K, Cout)ᵀ · (K, P)
 	c.y = grow(c.y, p*c.cout)
-	parallel(n, convOutput{c})
+	parallel(n, (*convOutput)(c))
 	return c.y
 }
 
 // convIm2col fills the columns of image i.
-type convIm2col struct{ *conv2d }
+type convIm2col conv2d
 
-func (c convIm2col) do(i int) {
-	p, img := c.pixels(), c.oh*c.ow
+func (c *convIm2col) do(i int) {
+	p, img := c.n*c.oh*c.ow, c.oh*c.ow
 	x := c.x[i*c.h*c.w*c.cin : (i+1)*c.h*c.w*c.cin] // (H, W, Cin)
 	for a := range c.kh {
 		for b := range c.kw {
@@ -81,10 +81,10 @@ func (c convIm2col) do(i int) {
 }
 
 // convOutput writes image i's output, NHWC, from the channel-major product.
-type convOutput struct{ *conv2d }
+type convOutput conv2d
 
-func (c convOutput) do(i int) {
-	p, img := c.pixels(), c.oh*c.ow
+func (c *convOutput) do(i int) {
+	p, img := c.n*c.oh*c.ow, c.oh*c.ow
 	bias := c.bias.Value
 	y := c.y[i*img*c.cout : (i+1)*img*c.cout] // (OH·OW, Cout)
 	for o := range c.cout {
@@ -105,7 +105,7 @@ func (c *conv2d) backward(dy []float32, needDx bool) []float32 {
 	k, p := c.rows(), c.pixels()
 	c.dy = dy
 	c.dbPart = grow(c.dbPart, c.n*c.cout)
-	parallel(c.n, convGradT{c})
+	parallel(c.n, (*convGradT)(c))
 	c.dy = nil
 	db := c.bias.Grad
 	clear(db)
@@ -121,16 +121,16 @@ func (c *conv2d) backward(dy []float32, needDx bool) []float32 {
 	c.dcol = grow(c.dcol, k*p)
 	sgemm(false, false, k, p, c.cout, 1, c.kernel.Value, c.cout, c.t, p, 0, c.dcol, p)
 	c.dx = grow(c.dx, c.n*c.h*c.w*c.cin)
-	parallel(c.n, convCol2im{c})
+	parallel(c.n, (*convCol2im)(c))
 	return c.dx
 }
 
 // convGradT transposes image i's output gradient into t and sums it per
 // channel into dbPart.
-type convGradT struct{ *conv2d }
+type convGradT conv2d
 
-func (c convGradT) do(i int) {
-	p, img := c.pixels(), c.oh*c.ow
+func (c *convGradT) do(i int) {
+	p, img := c.n*c.oh*c.ow, c.oh*c.ow
 	dy := c.dy[i*img*c.cout : (i+1)*img*c.cout] // (OH·OW, Cout)
 	db := c.dbPart[i*c.cout : (i+1)*c.cout]
 	clear(db)
@@ -148,10 +148,10 @@ func (c convGradT) do(i int) {
 }
 
 // convCol2im adds image i's patch gradients onto its input gradient.
-type convCol2im struct{ *conv2d }
+type convCol2im conv2d
 
-func (c convCol2im) do(i int) {
-	p, img := c.pixels(), c.oh*c.ow
+func (c *convCol2im) do(i int) {
+	p, img := c.n*c.oh*c.ow, c.oh*c.ow
 	dx := c.dx[i*c.h*c.w*c.cin : (i+1)*c.h*c.w*c.cin] // (H, W, Cin)
 	clear(dx)
 	for a := range c.kh {

@@ -137,7 +137,7 @@ func (s *Sequential) Fit(train Dataset, o FitOptions) ([]EpochResult, error) {
 			k := len(idx)
 			train.Batch(x[:k*s.in], y[:k], idx)
 			l, c := s.gradients(x[:k*s.in], y[:k])
-			s.opt.Step()
+			s.Optimizer().Step()
 			sum, correct, seen = sum+l, correct+c, seen+k
 			if o.OnBatch != nil {
 				p := BatchProgress{Epoch: epoch, Batch: b, Batches: batches, Loss: sum / float64(seen), Accuracy: float64(correct) / float64(seen)}

@@ -1,12 +1,11 @@
+//go:build !js
+
 package nn
 
 import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 )
-
-// All matrix products of the package go through sgemm, so that a faster kernel
-// can replace gonum's here and nowhere else.
 
 // sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, where
 // op(A) is m×k (A is k×m when tA), op(B) is k×n (B is n×k when tB) and C is
@@ -123,5 +122,3 @@ func trans(t bool) blas.Transpose {
 	}
 	return blas.NoTrans
 }
-
-func ceilDiv(a, b int) int { return (a + b - 1) / b }

@@ -27,16 +27,16 @@ func (m *maxPool) forward(x []float32, n int) []float32 {
 	size := n * m.oh * m.ow * m.c
 	m.y = grow(m.y, size)
 	m.arg = grow(m.arg, size)
-	parallel(n, maxPoolForward{m})
+	parallel(n, (*maxPoolForward)(m))
 	m.x = nil
 	return m.y
 }
 
 // maxPoolForward pools image i. Within a window the first maximum in row-major
 // order wins; a NaN wins over any number.
-type maxPoolForward struct{ *maxPool }
+type maxPoolForward maxPool
 
-func (m maxPoolForward) do(i int) {
+func (m *maxPoolForward) do(i int) {
 	x := m.x[i*m.h*m.w*m.c : (i+1)*m.h*m.w*m.c] // (H, W, C)
 	out := m.oh * m.ow * m.c
 	y, arg := m.y[i*out:(i+1)*out], m.arg[i*out:(i+1)*out] // (OH, OW, C)
@@ -73,14 +73,14 @@ func (m *maxPool) backward(dy []float32, needDx bool) []float32 {
 	}
 	m.dy = dy
 	m.dx = grow(m.dx, m.n*m.h*m.w*m.c)
-	parallel(m.n, maxPoolBackward{m})
+	parallel(m.n, (*maxPoolBackward)(m))
 	m.dy = nil
 	return m.dx
 }
 
-type maxPoolBackward struct{ *maxPool }
+type maxPoolBackward maxPool
 
-func (m maxPoolBackward) do(i int) {
+func (m *maxPoolBackward) do(i int) {
 	dx := m.dx[i*m.h*m.w*m.c : (i+1)*m.h*m.w*m.c]
 	out := m.oh * m.ow * m.c
 	dy, arg := m.dy[i*out:(i+1)*out], m.arg[i*out:(i+1)*out]

@@ -70,12 +70,12 @@ func (a *Adam) Step() {
 	t := float64(a.t)
 	a.alpha = float32(a.LR * math.Sqrt(1-math.Pow(a.Beta2, t)) / (1 - math.Pow(a.Beta1, t)))
 	a.b1, a.b2, a.eps = float32(1-a.Beta1), float32(1-a.Beta2), float32(a.Epsilon)
-	parallel(len(a.chunks), adamStep{a})
+	parallel(len(a.chunks), (*adamStep)(a))
 }
 
-type adamStep struct{ *Adam }
+type adamStep Adam
 
-func (a adamStep) do(i int) {
+func (a *adamStep) do(i int) {
 	c := a.chunks[i]
 	p := a.params[c.param]
 	w, g := p.Value[c.lo:c.hi], p.Grad[c.lo:c.hi]
@@ -137,12 +137,12 @@ func NewSGD(params []*Param, lr float64) *SGD {
 func (s *SGD) Step() {
 	s.t++
 	s.lr = float32(s.LR)
-	parallel(len(s.chunks), sgdStep{s})
+	parallel(len(s.chunks), (*sgdStep)(s))
 }
 
-type sgdStep struct{ *SGD }
+type sgdStep SGD
 
-func (s sgdStep) do(i int) {
+func (s *sgdStep) do(i int) {
 	c := s.chunks[i]
 	p := s.params[c.param]
 	w, g := p.Value[c.lo:c.hi], p.Grad[c.lo:c.hi]
@@ -180,7 +180,7 @@ func checkState(kind string, s OptimizerState, want []Param) error {
 	for i, w := range want {
 		got := s.Slots[i]
 		if got.Name != w.Name {
-			return fail("tensor " + strconv.Itoa(i) + " is " + strconv.Quote(got.Name) + ", want " + strconv.Quote(w.Name))
+			return fail("tensor " + strconv.Itoa(i) + " is " + `"` + got.Name + `", want "` + w.Name + `"`)
 		}
 		if !slices.Equal(got.Shape, w.Shape) {
 			return fail(w.Name + " has shape " + Shape(got.Shape).String() + ", want " + Shape(w.Shape).String())

@@ -2,7 +2,6 @@ package nn
 
 import (
 	"errors"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -69,7 +68,6 @@ func New(cfg Config, rng *rand.Rand) (*Sequential, error) {
 	if _, ok := s.layers[len(s.layers)-1].(*softmax); ok {
 		s.train--
 	}
-	s.opt = NewAdam(s.params)
 	return s, nil
 }
 
@@ -103,39 +101,43 @@ func (s *Sequential) Param(name string) *Param {
 // exactly once, by name (in any order), with its shape and finite values.
 // Otherwise it returns an error and changes nothing.
 func (s *Sequential) SetParams(src []Param) error {
+	fail := func(msg string) error { return errors.New("nn: SetParams: " + msg) }
 	if len(src) != len(s.params) {
-		return errors.New("nn: SetParams: " + strconv.Itoa(len(src)) + " tensors for " + strconv.Itoa(len(s.params)) + " parameters")
+		return fail(strconv.Itoa(len(src)) + " tensors for " + strconv.Itoa(len(s.params)) + " parameters")
 	}
-	seen := make([]bool, len(s.params))
-	order := make([]int, len(src))
 	for i, p := range src {
-		j := slices.IndexFunc(s.params, func(q *Param) bool { return q.Name == p.Name })
-		if j < 0 {
-			return errors.New("nn: SetParams: no parameter " + strconv.Quote(p.Name))
+		q := s.Param(p.Name)
+		if q == nil {
+			return fail("no parameter \"" + p.Name + "\"")
 		}
-		if seen[j] {
-			return errors.New("nn: SetParams: " + p.Name + " given twice")
+		for _, r := range src[:i] {
+			if r.Name == p.Name {
+				return fail(p.Name + " given twice")
+			}
 		}
-		seen[j], order[i] = true, j
-		want := s.params[j].Shape
-		if !slices.Equal(p.Shape, want) || len(p.Value) != len(s.params[j].Value) {
-			return errors.New("nn: SetParams: " + p.Name + " has shape " + Shape(p.Shape).String() + " and " +
-				strconv.Itoa(len(p.Value)) + " values, want " + Shape(want).String())
+		if !slices.Equal(p.Shape, q.Shape) || len(p.Value) != len(q.Value) {
+			return fail(p.Name + " has shape " + Shape(p.Shape).String() + " and " + strconv.Itoa(len(p.Value)) + " values, want " + Shape(q.Shape).String())
 		}
 		for k, v := range p.Value {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return errors.New("nn: SetParams: " + p.Name + "[" + strconv.Itoa(k) + "] is " + strconv.FormatFloat(float64(v), 'g', -1, 32))
+			if v-v != 0 { // NaN or ±Inf
+				return fail(p.Name + "[" + strconv.Itoa(k) + "] is not a finite number")
 			}
 		}
 	}
-	for i, p := range src {
-		copy(s.params[order[i]].Value, p.Value)
+	for _, p := range src {
+		copy(s.Param(p.Name).Value, p.Value)
 	}
 	return nil
 }
 
-// Optimizer returns the optimiser TrainStep and Fit use.
-func (s *Sequential) Optimizer() Optimizer { return s.opt }
+// Optimizer returns the optimiser TrainStep and Fit use: Adam with Keras's
+// defaults (NewAdam) unless SetOptimizer replaced it.
+func (s *Sequential) Optimizer() Optimizer {
+	if s.opt == nil { // made on first use, which keeps Adam out of an inference-only build
+		s.opt = NewAdam(s.params)
+	}
+	return s.opt
+}
 
 // SetOptimizer replaces the optimiser; o must have been made over s.Params().
 func (s *Sequential) SetOptimizer(o Optimizer) { s.opt = o }
@@ -187,7 +189,7 @@ func (s *Sequential) gradients(x []float32, y []uint8) (sum float64, correct int
 // It returns the batch's loss and accuracy before the step.
 func (s *Sequential) TrainStep(x []float32, y []uint8) (loss, acc float64) {
 	loss, acc = s.Gradients(x, y)
-	s.opt.Step()
+	s.Optimizer().Step()
 	return loss, acc
 }
 

@@ -153,7 +153,7 @@ func TestSetParams(t *testing.T) {
 		{append(slices.Clone(good[:7]), Param{Name: "dense_9/bias", Shape: []int{3}, Value: make([]float32, 3)}), "no parameter"},
 		{append(slices.Clone(good[:7]), good[0]), "given twice"},
 		{badShape, "has shape"},
-		{nan, "dense/kernel[3] is NaN"},
+		{nan, "dense/kernel[3] is not a finite number"},
 	} {
 		err := m.SetParams(c.src)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -265,7 +265,7 @@ func TestAllocs(t *testing.T) {
 // (helpers allowed, serial, and two models at once) and wants the same bits.
 func TestReproducible(t *testing.T) {
 	n := 32
-	if testing.Short() {
+	if small() {
 		n = 4
 	}
 	r := rand.New(rand.NewPCG(5, 5))

@@ -49,7 +49,7 @@ func (s *Sequential) Summary() string {
 			count += Shape(p.Shape).Size()
 		}
 		total += count
-		row(info.Name+" ("+kerasClass[info.Type]+")", batchShape(info.Out), strconv.Itoa(count))
+		row(info.Name+" ("+kerasClass(info.Type)+")", batchShape(info.Out), strconv.Itoa(count))
 		if i < len(infos)-1 {
 			rule("_")
 		}
@@ -62,12 +62,19 @@ func (s *Sequential) Summary() string {
 	return b.String()
 }
 
-// kerasClass is the Keras class of each layer type, as the summary shows it.
-var kerasClass = map[string]string{
-	TypeConv2D:       "Conv2D",
-	TypeMaxPooling2D: "MaxPooling2D",
-	TypeFlatten:      "Flatten",
-	TypeDense:        "Dense",
+// kerasClass is the Keras class of a layer type, as the summary shows it.
+func kerasClass(typ string) string {
+	switch typ {
+	case TypeConv2D:
+		return "Conv2D"
+	case TypeMaxPooling2D:
+		return "MaxPooling2D"
+	case TypeFlatten:
+		return "Flatten"
+	case TypeDense:
+		return "Dense"
+	}
+	return typ
 }
 
 // batchShape formats an output shape with Keras's batch dimension: (None, 13, 13, 32).
