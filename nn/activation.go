@@ -2,48 +2,33 @@ package nn
 
 import "math"
 
-// relu is max(0, x), applied in place to the previous layer's output.
-type relu struct {
-	y  []float32 // (N, …) output of the last forward
-	dy []float32 // (N, …) during backward
-}
+// The ReLU, max(0, x), belongs to the layer it follows (conv2d and dense, as
+// in Keras), which applies it to its output and its mask to the output
+// gradient; conv2d folds both into its transpositions.
 
-func (r *relu) forward(x []float32, n int) []float32 {
-	r.y = x
-	parallel(ceilDiv(len(x), chunkSize), (*reluForward)(r))
-	return x
-}
-
-type reluForward relu
-
-func (r *reluForward) do(i int) {
-	lo, hi := span(i, len(r.y))
-	y := r.y[lo:hi]
+// reluForward sets the negative elements of y to 0.
+func reluForward(y []float32) {
 	for k, v := range y {
-		if v < 0 {
-			y[k] = 0
-		}
+		y[k] = max(v, 0)
 	}
 }
 
-// backward passes dy where the output is positive (the derivative at 0 is
-// taken as 0, as PyTorch and TensorFlow do), in place.
-func (r *relu) backward(dy []float32, needDx bool) []float32 {
-	r.dy = dy
-	parallel(ceilDiv(len(dy), chunkSize), (*reluBackward)(r))
-	r.dy = nil
-	return dy
+// reluMask is dy where y > 0, else 0, without a branch: whether an output is
+// positive is as good as random, and a mispredicted branch costs more than
+// the rest of the work on the element.
+func reluMask(dy, y float32) float32 {
+	var keep uint32
+	if y > 0 {
+		keep = ^uint32(0) // the compiler makes this a conditional move
+	}
+	return math.Float32frombits(math.Float32bits(dy) & keep)
 }
 
-type reluBackward relu
-
-func (r *reluBackward) do(i int) {
-	lo, hi := span(i, len(r.dy))
-	dy, y := r.dy[lo:hi], r.y[lo:hi]
-	for k := range dy {
-		if y[k] <= 0 {
-			dy[k] = 0
-		}
+// reluBackward zeroes dy where the output y is not positive: the derivative at
+// 0 is taken as 0, as PyTorch and TensorFlow do.
+func reluBackward(dy, y []float32) {
+	for k, v := range y {
+		dy[k] = reluMask(dy[k], v)
 	}
 }
 

@@ -1,7 +1,7 @@
 package nn
 
-// conv2d is Keras's Conv2D without its activation: valid padding, stride 1,
-// kernel HWIO:
+// conv2d is Keras's Conv2D: valid padding, stride 1, kernel HWIO, and a ReLU
+// when relu is set (a softmax is a layer of its own):
 //
 //	y[n, i, j, o] = bias[o] + Σ_{a, b, c} x[n, i+a, j+b, c] · kernel[a, b, c, o]
 //
@@ -11,11 +11,16 @@ package nn
 //	col (K, P)  with K = KH·KW·Cin rows in kernel order (a, b, c) and
 //	            P = N·OH·OW columns, the input patch under each output pixel
 //	t   (Cout, P) = kernelᵀ · col, transposed into y (N, OH, OW, Cout)
+//
+// The ReLU is applied while transposing t into y, and its mask while
+// transposing the output gradient back: the output is the largest tensor of
+// the tutorial's network, and separate passes over it cost 10% of a step.
 type conv2d struct {
 	h, w, cin    int // input (H, W, Cin)
 	kh, kw, cout int // kernel (KH, KW, ·, Cout)
 	oh, ow       int // output (OH, OW)
 	kernel, bias *Param
+	relu         bool
 
 	n      int
 	col    []float32 // (K, P) the last forward's input patches
@@ -28,12 +33,12 @@ type conv2d struct {
 	dx     []float32 // (N, H, W, Cin)
 }
 
-func newConv2D(in, out Shape, kernel, bias *Param) *conv2d {
+func newConv2D(in, out Shape, kernel, bias *Param, relu bool) *conv2d {
 	return &conv2d{
 		h: in[0], w: in[1], cin: in[2],
 		kh: kernel.Shape[0], kw: kernel.Shape[1], cout: out[2],
 		oh: out[0], ow: out[1],
-		kernel: kernel, bias: bias,
+		kernel: kernel, bias: bias, relu: relu,
 	}
 }
 
@@ -80,23 +85,35 @@ func (c *convIm2col) do(i int) {
 	}
 }
 
-// convOutput writes image i's output, NHWC, from the channel-major product.
+// convOutput writes image i's output, NHWC, from the channel-major product,
+// adding the bias and applying the ReLU.
 type convOutput conv2d
 
 func (c *convOutput) do(i int) {
-	p, img := c.n*c.oh*c.ow, c.oh*c.ow
-	bias := c.bias.Value
-	y := c.y[i*img*c.cout : (i+1)*img*c.cout] // (OH·OW, Cout)
-	for o := range c.cout {
-		t := c.t[o*p+i*img : o*p+(i+1)*img]
-		b := bias[o]
-		for q, v := range t {
-			y[q*c.cout+o] = v + b
+	p, img, cout, relu := c.n*c.oh*c.ow, c.oh*c.ow, c.cout, c.relu
+	bias := c.bias.Value[:cout]
+	y := c.y[i*img*cout : (i+1)*img*cout]         // (OH·OW, Cout)
+	t := c.t[i*img:]                              // t[o*p+q] is pixel q of channel o
+	for q0 := 0; q0 < img; q0 += transposeBlock { // a block of y stays in L1
+		q1 := min(q0+transposeBlock, img)
+		yb := y[q0*cout : q1*cout]
+		for o, b := range bias {
+			for q, v := range t[o*p+q0 : o*p+q1] {
+				v += b
+				if relu {
+					v = max(v, 0) // branch-free: the sign of v is a coin toss
+				}
+				yb[q*cout+o] = v
+			}
 		}
 	}
 }
 
+// transposeBlock is how many pixels a transposition does at a time.
+const transposeBlock = 64
+
 // backward: with dt the output gradient in channel-major form (Cout, P),
+// masked by the ReLU (zero where the output is not positive),
 //
 //	dkernel = col · dtᵀ       (K, Cout)
 //	dbias   = Σ_P dt          (Cout)
@@ -125,24 +142,32 @@ func (c *conv2d) backward(dy []float32, needDx bool) []float32 {
 	return c.dx
 }
 
-// convGradT transposes image i's output gradient into t and sums it per
-// channel into dbPart.
+// convGradT transposes image i's output gradient into t, masked by the ReLU,
+// and sums it per channel into dbPart.
 type convGradT conv2d
 
 func (c *convGradT) do(i int) {
-	p, img := c.n*c.oh*c.ow, c.oh*c.ow
-	dy := c.dy[i*img*c.cout : (i+1)*img*c.cout] // (OH·OW, Cout)
-	db := c.dbPart[i*c.cout : (i+1)*c.cout]
+	p, img, cout, relu := c.n*c.oh*c.ow, c.oh*c.ow, c.cout, c.relu
+	dy := c.dy[i*img*cout : (i+1)*img*cout] // (OH·OW, Cout)
+	y := c.y[i*img*cout : (i+1)*img*cout]
+	db := c.dbPart[i*cout : (i+1)*cout]
 	clear(db)
-	for q := range img {
-		for o, v := range dy[q*c.cout : (q+1)*c.cout] {
-			db[o] += v
-		}
-	}
-	for o := range c.cout {
-		t := c.t[o*p+i*img : o*p+(i+1)*img]
-		for q := range t {
-			t[q] = dy[q*c.cout+o]
+	t := c.t[i*img:]
+	for q0 := 0; q0 < img; q0 += transposeBlock {
+		q1 := min(q0+transposeBlock, img)
+		dyb, yb := dy[q0*cout:q1*cout], y[q0*cout:q1*cout]
+		for o := range db {
+			to := t[o*p+q0 : o*p+q1]
+			s := db[o]
+			for q := range to {
+				v := dyb[q*cout+o]
+				if relu {
+					v = reluMask(v, yb[q*cout+o])
+				}
+				to[q] = v
+				s += v
+			}
+			db[o] = s
 		}
 	}
 }

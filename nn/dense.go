@@ -1,11 +1,13 @@
 package nn
 
-// dense is Keras's Dense without its activation, kernel (in, out):
+// dense is Keras's Dense, kernel (in, out), with a ReLU when relu is set (a
+// softmax is a layer of its own):
 //
 //	y[n, j] = bias[j] + Σ_i x[n, i] · kernel[i, j]
 type dense struct {
 	in, out      int
 	kernel, bias *Param
+	relu         bool
 
 	n  int
 	x  []float32 // (N, in) input of the last forward, not owned
@@ -13,8 +15,8 @@ type dense struct {
 	dx []float32 // (N, in)
 }
 
-func newDense(in, out Shape, kernel, bias *Param) *dense {
-	return &dense{in: in[0], out: out[0], kernel: kernel, bias: bias}
+func newDense(in, out Shape, kernel, bias *Param, relu bool) *dense {
+	return &dense{in: in[0], out: out[0], kernel: kernel, bias: bias, relu: relu}
 }
 
 func (d *dense) forward(x []float32, n int) []float32 {
@@ -24,15 +26,21 @@ func (d *dense) forward(x []float32, n int) []float32 {
 		copy(d.y[i*d.out:(i+1)*d.out], d.bias.Value)
 	}
 	sgemm(false, false, n, d.out, d.in, 1, x, d.in, d.kernel.Value, d.out, 1, d.y, d.out) // (N, out) += (N, in) · (in, out)
+	if d.relu {
+		reluForward(d.y)
+	}
 	return d.y
 }
 
-// backward:
+// backward, with dy first masked by the ReLU:
 //
 //	dkernel = xᵀ · dy         (in, out)
 //	dbias   = Σ_N dy          (out)
 //	dx      = dy · kernelᵀ    (N, in)
 func (d *dense) backward(dy []float32, needDx bool) []float32 {
+	if d.relu {
+		reluBackward(dy, d.y)
+	}
 	sgemm(true, false, d.in, d.out, d.n, 1, d.x, d.in, dy, d.out, 0, d.kernel.Grad, d.out)
 	db := d.bias.Grad
 	clear(db)

@@ -65,13 +65,18 @@ const (
 
 // tiles cuts C into tiles of at most tileM×tileN, cutting rows first (the
 // rows of C are gonum's unit of work) when that gives fewer than 2·workers
-// tiles.
+// tiles, then columns down to 64 when B is not transposed (each row of a
+// tile is then updated by calls over its width, which must stay long) or 16.
 func (g *gemmTask) tiles(workers int) {
+	minN := 16
+	if !g.tB {
+		minN = 64
+	}
 	g.mt, g.nt = min(g.m, tileM), min(g.n, tileN)
 	for ceilDiv(g.m, g.mt)*ceilDiv(g.n, g.nt) < 2*workers {
 		if g.mt >= 2 {
 			g.mt = (g.mt + 1) / 2
-		} else if g.nt >= 32 {
+		} else if g.nt >= 2*minN {
 			g.nt = (g.nt + 1) / 2
 		} else {
 			break

@@ -113,8 +113,8 @@ func TestGolden(t *testing.T) {
 	y := g.Labels
 	n := len(y)
 
-	// Forward, layer by layer: conv2d, relu, max_pooling2d, flatten, dense,
-	// relu, dense_1, softmax.
+	// Forward, layer by layer: conv2d (with its ReLU), max_pooling2d, flatten,
+	// dense (with its ReLU), dense_1, softmax.
 	outs := make([][]float32, len(m.layers))
 	h := x
 	for i, l := range m.layers {
@@ -126,10 +126,10 @@ func TestGolden(t *testing.T) {
 		name  string
 		layer int
 	}{
-		{"forward/flatten", 3},
-		{"forward/dense_relu", 5},
-		{"forward/logits", 6},
-		{"forward/probs", 7},
+		{"forward/flatten", 2},
+		{"forward/dense_relu", 3},
+		{"forward/logits", 4},
+		{"forward/probs", 5},
 	} {
 		want := g.tensor(c.name)
 		if len(outs[c.layer]) != len(want) {

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -18,12 +19,17 @@ const (
 
 func TestConv2DGradients(t *testing.T) {
 	t.Parallel()
-	for i, c := range []struct{ n, h, w, cin, kh, kw, cout int }{
-		{1, 3, 3, 1, 3, 3, 1},
-		{2, 7, 5, 3, 2, 3, 4},
-		{3, 6, 6, 1, 3, 3, 5},
-		{1, 5, 8, 2, 1, 1, 3},
-		{2, 4, 9, 2, 4, 2, 2},
+	for i, c := range []struct {
+		n, h, w, cin, kh, kw, cout int
+		relu                       bool
+	}{
+		{1, 3, 3, 1, 3, 3, 1, false},
+		{2, 7, 5, 3, 2, 3, 4, false},
+		{2, 7, 5, 3, 2, 3, 4, true},
+		{3, 6, 6, 1, 3, 3, 5, true},
+		{1, 5, 8, 2, 1, 1, 3, false},
+		{2, 4, 9, 2, 4, 2, 2, true},
+		{2, 12, 11, 1, 3, 3, 3, true}, // more pixels than a transposition block
 	} {
 		r := rand.New(rand.NewPCG(1, uint64(i)))
 		oh, ow := c.h-c.kh+1, c.w-c.kw+1
@@ -33,10 +39,16 @@ func TestConv2DGradients(t *testing.T) {
 		r32, rr := randVals(r, c.n*oh*ow*c.cout, 1)
 		kp := &Param{Shape: []int{c.kh, c.kw, c.cin, c.cout}, Value: k32, Grad: make([]float32, len(k32))}
 		bp := &Param{Shape: []int{c.cout}, Value: b32, Grad: make([]float32, len(b32))}
-		l := newConv2D(Shape{c.h, c.w, c.cin}, Shape{oh, ow, c.cout}, kp, bp)
+		l := newConv2D(Shape{c.h, c.w, c.cin}, Shape{oh, ow, c.cout}, kp, bp, c.relu)
 
 		y := l.forward(x32, c.n)
-		ref := func() []float64 { return refConv(x, k, b, c.n, c.h, c.w, c.cin, c.kh, c.kw, c.cout) }
+		ref := func() []float64 {
+			y := refConv(x, k, b, c.n, c.h, c.w, c.cin, c.kh, c.kw, c.cout)
+			if c.relu {
+				y = refReLU(y)
+			}
+			return y
+		}
 		if e := relErr64(y, ref()); e > fwdTol {
 			t.Errorf("%d: forward: relative error %.3g > %g", i, e, fwdTol)
 		}
@@ -87,11 +99,15 @@ func TestMaxPoolGradients(t *testing.T) {
 
 func TestDenseGradients(t *testing.T) {
 	t.Parallel()
-	for i, c := range []struct{ n, in, out int }{
-		{1, 1, 1},
-		{3, 7, 5},
-		{5, 300, 3},  // k longer than a block of the product
-		{70, 9, 140}, // more rows and columns than a tile
+	for i, c := range []struct {
+		n, in, out int
+		relu       bool
+	}{
+		{1, 1, 1, false},
+		{3, 7, 5, false},
+		{3, 7, 5, true},
+		{5, 300, 3, true},   // k longer than a block of the product
+		{70, 9, 140, false}, // more rows and columns than a tile
 	} {
 		r := rand.New(rand.NewPCG(3, uint64(i)))
 		x32, x := randVals(r, c.n*c.in, 1)
@@ -100,8 +116,14 @@ func TestDenseGradients(t *testing.T) {
 		r32, rr := randVals(r, c.n*c.out, 1)
 		kp := &Param{Shape: []int{c.in, c.out}, Value: k32, Grad: make([]float32, len(k32))}
 		bp := &Param{Shape: []int{c.out}, Value: b32, Grad: make([]float32, len(b32))}
-		l := newDense(Shape{c.in}, Shape{c.out}, kp, bp)
-		ref := func() []float64 { return refDense(x, k, b, c.n, c.in, c.out) }
+		l := newDense(Shape{c.in}, Shape{c.out}, kp, bp, c.relu)
+		ref := func() []float64 {
+			y := refDense(x, k, b, c.n, c.in, c.out)
+			if c.relu {
+				y = refReLU(y)
+			}
+			return y
+		}
 		if e := relErr64(l.forward(x32, c.n), ref()); e > fwdTol {
 			t.Errorf("%d: forward: relative error %.3g > %g", i, e, fwdTol)
 		}
@@ -119,33 +141,20 @@ func TestDenseGradients(t *testing.T) {
 	}
 }
 
-func TestActivationGradients(t *testing.T) {
+func TestSoftmaxGradients(t *testing.T) {
 	t.Parallel()
-	for i, c := range []struct {
-		name    string
-		n, size int
-	}{
-		{"relu", 3, 17},
-		{"relu", 2, 40000}, // several chunks
-		{"softmax", 1, 1},
-		{"softmax", 4, 10},
-	} {
+	for i, c := range []struct{ n, size int }{{1, 1}, {4, 10}, {3, 2}} {
 		r := rand.New(rand.NewPCG(4, uint64(i)))
 		x32, x := randVals(r, c.n*c.size, 3)
 		r32, rr := randVals(r, c.n*c.size, 1)
-		var l layer
-		var ref func() []float64
-		if c.name == "relu" {
-			l, ref = &relu{}, func() []float64 { return refReLU(x) }
-		} else {
-			l, ref = &softmax{classes: c.size}, func() []float64 { return refSoftmax(x, c.size) }
-		}
-		if e := relErr64(l.forward(slices.Clone(x32), c.n), ref()); e > fwdTol {
-			t.Errorf("%d: %s forward: relative error %.3g > %g", i, c.name, e, fwdTol)
+		l := &softmax{classes: c.size}
+		ref := func() []float64 { return refSoftmax(x, c.size) }
+		if e := relErr64(l.forward(x32, c.n), ref()); e > fwdTol {
+			t.Errorf("%d: forward: relative error %.3g > %g", i, e, fwdTol)
 		}
 		dx := l.backward(slices.Clone(r32), true)
 		if e := fdErr(dx, x, func() float64 { return dot64(rr, ref()) }); e > fdTol {
-			t.Errorf("%d: %s dx: relative error %.3g > %g", i, c.name, e, fdTol)
+			t.Errorf("%d: dx: relative error %.3g > %g", i, e, fdTol)
 		}
 	}
 }
@@ -237,6 +246,35 @@ func TestNetworkGradients(t *testing.T) {
 	for i, p := range m.Params() {
 		if e := fdErr(p.Grad, ps[i], ref); e > fdTol {
 			t.Errorf("%d: %s: relative error %.3g > %g", i, p.Name, e, fdTol)
+		}
+	}
+}
+
+// TestMaxPoolTies: the gradient of a window goes to its first maximum in
+// row-major order, a NaN window's to its first element, and the rows and
+// columns outside every window get none.
+func TestMaxPoolTies(t *testing.T) {
+	t.Parallel()
+	nan := float32(math.NaN())
+	for i, c := range []struct {
+		x      []float32 // (3, 3, 1), pooled 2×2
+		want   float32   // output
+		wantDx []float32
+	}{
+		{[]float32{1, 2, 9, 2, 0, 9, 9, 9, 9}, 2, []float32{0, 5, 0, 0, 0, 0, 0, 0, 0}},
+		{[]float32{0, 0, 9, 0, 0, 9, 9, 9, 9}, 0, []float32{5, 0, 0, 0, 0, 0, 0, 0, 0}},
+		{[]float32{-1, -3, 9, -1, -1, 9, 9, 9, 9}, -1, []float32{5, 0, 0, 0, 0, 0, 0, 0, 0}},
+		{[]float32{-3, -2, 9, -1, -1, 9, 9, 9, 9}, -1, []float32{0, 0, 0, 5, 0, 0, 0, 0, 0}},
+		{[]float32{1, nan, 9, 3, 0, 9, 9, 9, 9}, nan, []float32{5, 0, 0, 0, 0, 0, 0, 0, 0}},
+	} {
+		l := newMaxPool(Shape{3, 3, 1}, Shape{1, 1, 1}, [2]int{2, 2})
+		y := l.forward(c.x, 1)
+		if !(y[0] == c.want || (y[0] != y[0] && c.want != c.want)) {
+			t.Errorf("%d: max %g, want %g", i, y[0], c.want)
+		}
+		dx := l.backward([]float32{5}, true)
+		if !slices.Equal(dx, c.wantDx) {
+			t.Errorf("%d: dx %v, want %v", i, dx, c.wantDx)
 		}
 	}
 }

@@ -1,7 +1,8 @@
 package nn
 
-// A layer is one step of a Sequential. Config layers with an activation become
-// two layers here (conv2d or dense, then relu or softmax).
+// A layer is one step of a Sequential: one per Config layer, plus a softmax
+// layer after a layer whose activation is softmax (a ReLU is part of its
+// layer).
 //
 // forward computes the output for a batch of n examples and returns it. The
 // returned slice belongs to the layer (or is x itself, for layers that work in
@@ -24,13 +25,4 @@ func grow[T any](buf []T, n int) []T {
 		return make([]T, n)
 	}
 	return buf[:n]
-}
-
-// chunkSize is the number of elements an element-wise job gives one chunk.
-const chunkSize = 1 << 14
-
-// span returns the bounds of chunk i of a range of n elements.
-func span(i, n int) (lo, hi int) {
-	lo = i * chunkSize
-	return lo, min(lo+chunkSize, n)
 }

@@ -5,17 +5,19 @@ package nn
 // are ignored.
 //
 //	y[n, i, j, c] = max_{a<PH, b<PW} x[n, i·PH+a, j·PW+b, c]
+//
+// A NaN in a window makes its maximum NaN.
 type maxPool struct {
 	h, w, c int // input (H, W, C)
 	ph, pw  int
 	oh, ow  int
 
 	n   int
-	x   []float32 // (N, H, W, C) during forward
+	x   []float32 // (N, H, W, C) input of the last forward, not owned
 	y   []float32 // (N, OH, OW, C)
-	arg []int32   // (N, OH, OW, C) where each maximum is, as an index into its example's input
 	dy  []float32 // (N, OH, OW, C) during backward
 	dx  []float32 // (N, H, W, C)
+	arg []int32   // (N, C) scratch of backward
 }
 
 func newMaxPool(in, out Shape, pool [2]int) *maxPool {
@@ -26,39 +28,33 @@ func (m *maxPool) forward(x []float32, n int) []float32 {
 	m.n, m.x = n, x
 	size := n * m.oh * m.ow * m.c
 	m.y = grow(m.y, size)
-	m.arg = grow(m.arg, size)
 	parallel(n, (*maxPoolForward)(m))
-	m.x = nil
 	return m.y
 }
 
-// maxPoolForward pools image i. Within a window the first maximum in row-major
-// order wins; a NaN wins over any number.
+// maxPoolForward pools image i. It keeps no record of where the maxima are,
+// which would make inference (a drawing at a time on the page) slower: backward
+// finds them again.
 type maxPoolForward maxPool
 
 func (m *maxPoolForward) do(i int) {
-	x := m.x[i*m.h*m.w*m.c : (i+1)*m.h*m.w*m.c] // (H, W, C)
-	out := m.oh * m.ow * m.c
-	y, arg := m.y[i*out:(i+1)*out], m.arg[i*out:(i+1)*out] // (OH, OW, C)
+	c := m.c
+	x := m.x[i*m.h*m.w*c : (i+1)*m.h*m.w*c] // (H, W, C)
+	out := m.oh * m.ow * c
+	y := m.y[i*out : (i+1)*out] // (OH, OW, C)
 	for oy := range m.oh {
 		for ox := range m.ow {
-			o := (oy*m.ow + ox) * m.c
-			yo, ao := y[o:o+m.c], arg[o:o+m.c]
+			yo := y[(oy*m.ow+ox)*c : (oy*m.ow+ox+1)*c]
 			for a := range m.ph {
 				for b := range m.pw {
-					at := ((oy*m.ph+a)*m.w + ox*m.pw + b) * m.c
-					xs := x[at : at+m.c]
+					at := ((oy*m.ph+a)*m.w + ox*m.pw + b) * c
+					xs := x[at : at+c]
 					if a == 0 && b == 0 {
 						copy(yo, xs)
-						for ch := range ao {
-							ao[ch] = int32(at + ch)
-						}
 						continue
 					}
 					for ch, v := range xs {
-						if v > yo[ch] || (v != v && yo[ch] == yo[ch]) {
-							yo[ch], ao[ch] = v, int32(at+ch)
-						}
+						yo[ch] = max(yo[ch], v) // no branch: which is largest is a coin toss
 					}
 				}
 			}
@@ -66,13 +62,18 @@ func (m *maxPoolForward) do(i int) {
 	}
 }
 
-// backward routes each output's gradient to where its maximum was.
+// backward routes each output's gradient to where its maximum is in the input
+// of the last forward: the first such element of its window in row-major
+// order, found by going through the window backwards with conditional moves
+// (branches on the data would be mispredicted half the time). A NaN maximum
+// sends its gradient to the window's first element.
 func (m *maxPool) backward(dy []float32, needDx bool) []float32 {
 	if !needDx {
 		return nil
 	}
 	m.dy = dy
 	m.dx = grow(m.dx, m.n*m.h*m.w*m.c)
+	m.arg = grow(m.arg, m.n*m.c)
 	parallel(m.n, (*maxPoolBackward)(m))
 	m.dy = nil
 	return m.dx
@@ -81,11 +82,36 @@ func (m *maxPool) backward(dy []float32, needDx bool) []float32 {
 type maxPoolBackward maxPool
 
 func (m *maxPoolBackward) do(i int) {
-	dx := m.dx[i*m.h*m.w*m.c : (i+1)*m.h*m.w*m.c]
-	out := m.oh * m.ow * m.c
-	dy, arg := m.dy[i*out:(i+1)*out], m.arg[i*out:(i+1)*out]
+	c := m.c
+	x := m.x[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
+	dx := m.dx[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
+	out := m.oh * m.ow * c
+	y, dy := m.y[i*out:(i+1)*out], m.dy[i*out:(i+1)*out]
+	arg := m.arg[i*c : (i+1)*c]
 	clear(dx)
-	for o, at := range arg {
-		dx[at] += dy[o]
+	for oy := range m.oh {
+		for ox := range m.ow {
+			o := (oy*m.ow + ox) * c
+			yo := y[o : o+c]
+			first := (oy*m.ph*m.w + ox*m.pw) * c
+			for ch := range arg {
+				arg[ch] = int32(first + ch)
+			}
+			for a := m.ph - 1; a >= 0; a-- {
+				for b := m.pw - 1; b >= 0; b-- {
+					at := ((oy*m.ph+a)*m.w + ox*m.pw + b) * c
+					for ch, v := range x[at : at+c] {
+						var sel int32
+						if v == yo[ch] {
+							sel = -1 // a conditional move
+						}
+						arg[ch] = arg[ch]&^sel | int32(at+ch)&sel
+					}
+				}
+			}
+			for ch, at := range arg {
+				dx[at] = dy[o+ch]
+			}
+		}
 	}
 }

@@ -192,6 +192,9 @@ func checkState(kind string, s OptimizerState, want []Param) error {
 	return nil
 }
 
+// chunkSize is the number of elements an update gives one chunk.
+const chunkSize = 1 << 14
+
 // A paramChunk is a range of one parameter's elements, the unit of work of an
 // element-wise update.
 type paramChunk struct{ param, lo, hi int }

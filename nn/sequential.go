@@ -49,18 +49,15 @@ func New(cfg Config, rng *rand.Rand) (*Sequential, error) {
 		s.params = append(s.params, ps...)
 		switch info.Type {
 		case TypeConv2D:
-			s.layers = append(s.layers, newConv2D(info.In, info.Out, ps[0], ps[1]))
+			s.layers = append(s.layers, newConv2D(info.In, info.Out, ps[0], ps[1], info.Activation == ActReLU))
 		case TypeMaxPooling2D:
 			s.layers = append(s.layers, newMaxPool(info.In, info.Out, info.Pool))
 		case TypeFlatten:
 			s.layers = append(s.layers, flatten{})
 		case TypeDense:
-			s.layers = append(s.layers, newDense(info.In, info.Out, ps[0], ps[1]))
+			s.layers = append(s.layers, newDense(info.In, info.Out, ps[0], ps[1], info.Activation == ActReLU))
 		}
-		switch info.Activation {
-		case ActReLU:
-			s.layers = append(s.layers, &relu{})
-		case ActSoftmax:
+		if info.Activation == ActSoftmax {
 			s.layers = append(s.layers, &softmax{classes: info.Out.Size()})
 		}
 	}
