@@ -1,0 +1,64 @@
+package nn
+
+import (
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+)
+
+// benchData returns n MNIST training images and labels from the module cache,
+// or synthetic ones (synthDigits) when the files are not there.
+func benchData(b *testing.B, n int) ([]float32, []uint8) {
+	if dir, _ := mnistDir(); dir != "" {
+		img, err1 := readIDX(filepath.Join(dir, "train-images-idx3-ubyte.gz"), 0x0803, n)
+		lab, err2 := readIDX(filepath.Join(dir, "train-labels-idx1-ubyte.gz"), 0x0801, n)
+		if err1 == nil && err2 == nil {
+			x := make([]float32, len(img))
+			for i, v := range img {
+				x[i] = float32(v) / 255
+			}
+			return x, lab
+		}
+	}
+	return synthDigits(rand.New(rand.NewPCG(14, 0)), n)
+}
+
+// BenchmarkTrainStep is one step of the tutorial's training: forward,
+// backward and Adam update on a batch of 32 images.
+func BenchmarkTrainStep(b *testing.B) {
+	const batch = 32
+	x, y := benchData(b, 8*batch)
+	m := mustNew(b, Tutorial(), rand.New(rand.NewPCG(14, 1)))
+	m.TrainStep(x[:batch*784], y[:batch])
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		k := i % 8
+		m.TrainStep(x[k*batch*784:(k+1)*batch*784], y[k*batch:(k+1)*batch])
+		i++
+	}
+}
+
+// BenchmarkPredictOne is the page's work per drawing: the forward pass of
+// one image.
+func BenchmarkPredictOne(b *testing.B) {
+	x, _ := benchData(b, 1)
+	m := mustNew(b, Tutorial(), rand.New(rand.NewPCG(14, 2)))
+	probs := make([]float32, 10)
+	m.PredictOne(probs, x)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.PredictOne(probs, x)
+	}
+}
+
+// BenchmarkEvaluate is the forward pass over 1,024 images, in chunks.
+func BenchmarkEvaluate(b *testing.B) {
+	x, y := benchData(b, 1024)
+	m := mustNew(b, Tutorial(), rand.New(rand.NewPCG(14, 3)))
+	m.Evaluate(x, y)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Evaluate(x, y)
+	}
+}
