@@ -150,25 +150,34 @@ func segment(cover []byte, width, height int, a, b Point, reach, gain float64) (
 	y0 = clampPix(math.Floor(min(a.Y, b.Y)-reach), height)
 	y1 = clampPix(math.Ceil(max(a.Y, b.Y)+reach), height)
 	dx, dy := b.X-a.X, b.Y-a.Y
-	len2 := dx*dx + dy*dy
+	inv := 0.0 // 1/|b-a|², 0 for a dot
+	if len2 := dx*dx + dy*dy; len2 > 0 {
+		inv = 1 / len2
+	}
 	reach2 := reach * reach
+	core := max(reach-1, 0)
+	core2 := core * core // inside this distance, coverage is full
+	full := byte(gain*255 + 0.5)
 	for y := y0; y < y1; y++ {
 		py := float64(y) + 0.5 - a.Y
 		row := cover[y*width : (y+1)*width]
 		for x := x0; x < x1; x++ {
-			px := float64(x) + 0.5 - a.X
-			// The closest point of the segment is a + t·(b-a), t in [0,1].
-			t := 0.0
-			if len2 > 0 {
-				t = min(max((px*dx+py*dy)/len2, 0), 1)
-			}
-			ex, ey := px-t*dx, py-t*dy
-			d2 := ex*ex + ey*ey
-			if d2 >= reach2 {
+			if row[x] == full {
 				continue
 			}
-			c := byte(min(reach-math.Sqrt(d2), 1)*gain*255 + 0.5)
-			row[x] = max(row[x], c)
+			px := float64(x) + 0.5 - a.X
+			// The closest point of the segment is a + t·(b-a), t in [0,1].
+			t := min(max((px*dx+py*dy)*inv, 0), 1)
+			ex, ey := px-t*dx, py-t*dy
+			d2 := ex*ex + ey*ey
+			switch {
+			case d2 >= reach2:
+			case d2 <= core2:
+				row[x] = full
+			default:
+				c := byte((reach-math.Sqrt(d2))*gain*255 + 0.5)
+				row[x] = max(row[x], c)
+			}
 		}
 	}
 	return x0, y0, x1, y1
