@@ -473,6 +473,16 @@ func TestEdges(t *testing.T) {
 	}
 }
 
+// TestFaintBits: the word-at-a-time ink test agrees with v >= Faint.
+func TestFaintBits(t *testing.T) {
+	t.Parallel()
+	for v := range 256 {
+		if got, want := v&faintBits != 0, v >= Faint; got != want {
+			t.Errorf("case %d: %d&faintBits != 0 is %v, %d >= Faint is %v", v, v, got, v, want)
+		}
+	}
+}
+
 func TestNoAllocs(t *testing.T) {
 	gray := draw(280, 280, seven, 187, 140, 140, 19.6)
 	pix := grayToRGBA(gray, rand.New(rand.NewPCG(7, 8)))

@@ -20,7 +20,8 @@ const MaxSide = 8192
 // Thresholds; doc.go explains each one.
 const (
 	// Faint is the smallest source value (of 255) that counts for the ink's
-	// bounding box. Fainter pixels inside the box still count as ink.
+	// bounding box. Fainter pixels inside the box still count as ink. A
+	// power of two: bounds.go tests it on 8 bytes at a time by masking.
 	Faint = 8
 	// A drawing whose box's longer side is below the canvas's longer side
 	// divided by MinSpanDiv is a tap or a speck, not a digit.
@@ -31,9 +32,9 @@ const (
 	// Centre is where the centre of mass lands, in pixel-index coordinates
 	// (row and column 14 of 0..27): MNIST's own mean, measured.
 	Centre = 14
-	// ContrastQuantile: the ink is scaled so that this fraction of its
-	// pixels lies below full ink, the rest saturated.
-	ContrastQuantile = 0.6
+	// ContrastQuantile: the ink is scaled so that this quantile of its
+	// pixels reaches full ink (never weakened).
+	ContrastQuantile = 0.7
 )
 
 // ErrNoInk is returned for a blank or nearly blank image; dst is then all
