@@ -600,6 +600,20 @@ func BenchmarkFromRGBA280Blank(b *testing.B) {
 	}
 }
 
+// BenchmarkFromGray112: a pen digit as the trainer might render it.
+func BenchmarkFromGray112(b *testing.B) {
+	gray := draw(112, 112, loadPenDigits(b)[2].strokes(), 75, 56, 56, PenWidth*112)
+	im := make([]float32, Size*Size)
+	var p Preprocessor
+	b.SetBytes(int64(len(gray)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := p.FromGray(im, gray, 112, 112); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkFromGray28(b *testing.B) {
 	gray := draw(28, 28, seven, 20, 14, 14, 2)
 	im := make([]float32, Size*Size)

@@ -61,7 +61,6 @@ type Preprocessor struct {
 	tx   [Box]tap           // horizontal taps
 	ty   [Box]tap           // vertical taps
 	info Info               // about the last successful call
-	_    [0]func()          // not comparable
 }
 
 // Info describes the last call that returned no error.

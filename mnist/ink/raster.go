@@ -72,7 +72,7 @@ func Fit(strokes []Stroke, height, cx, cy float64) []Stroke {
 	return Transform(strokes, scale, cx-mx*scale, cy-my*scale)
 }
 
-// coverPool holds the per-stroke coverage canvases of Rasterize.
+// coverPool holds Rasterize's coverage canvases (*[]byte), all zeros.
 var coverPool sync.Pool
 
 // Rasterize draws the strokes onto the width×height canvas dst, one byte a
@@ -98,15 +98,15 @@ func Rasterize(dst []byte, width, height int, strokes []Stroke, penWidth float64
 	reach := r + 0.5
 	gain := min(penWidth, 1)
 
-	var cover []byte
-	if c, ok := coverPool.Get().(*[]byte); ok {
-		cover = *c
+	buf, _ := coverPool.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
 	}
-	if cap(cover) < width*height {
-		cover = make([]byte, width*height)
+	if cap(*buf) < width*height {
+		*buf = make([]byte, width*height)
 	}
-	cover = cover[:width*height]
-	defer coverPool.Put(&cover)
+	defer coverPool.Put(buf)
+	cover := (*buf)[:width*height] // all zeros between strokes
 
 	for _, s := range strokes {
 		// The box of the pixels this stroke touches: [bx0,bx1)×[by0,by1).
