@@ -114,23 +114,27 @@ func (c Config) Resolve() ([]LayerInfo, error) {
 	if len(c.Layers) == 0 {
 		return nil, configError(-1, "", "there are no layers")
 	}
-	seen := map[string]int{}
-	used := map[string]bool{}
 	in := c.Input
 	infos := make([]LayerInfo, len(c.Layers))
 	for i, lc := range c.Layers {
 		if lc.Name == "" {
-			k := seen[lc.Type]
-			seen[lc.Type] = k + 1
+			// Keras: conv2d, conv2d_1, conv2d_2, …, counted per type.
+			k := 0
+			for _, prev := range c.Layers[:i] {
+				if prev.Type == lc.Type && prev.Name == "" {
+					k++
+				}
+			}
 			lc.Name = lc.Type
 			if k > 0 {
 				lc.Name += "_" + strconv.Itoa(k)
 			}
 		}
-		if used[lc.Name] {
-			return nil, configError(i, lc.Name, "the name is used twice")
+		for _, prev := range infos[:i] {
+			if prev.Name == lc.Name {
+				return nil, configError(i, lc.Name, "the name is used twice")
+			}
 		}
-		used[lc.Name] = true
 		var out Shape
 		var params []Param
 		switch lc.Type {
@@ -174,12 +178,12 @@ func (c Config) Resolve() ([]LayerInfo, error) {
 				{Name: lc.Name + "/bias", Shape: []int{lc.Units}},
 			}
 		default:
-			return nil, configError(i, lc.Name, "unknown layer type "+strconv.Quote(lc.Type))
+			return nil, configError(i, lc.Name, "unknown layer type "+quote(lc.Type))
 		}
 		switch lc.Activation {
 		case ActLinear, ActReLU, ActSoftmax:
 		default:
-			return nil, configError(i, lc.Name, "unknown activation "+strconv.Quote(lc.Activation))
+			return nil, configError(i, lc.Name, "unknown activation "+quote(lc.Activation))
 		}
 		if lc.Activation != ActLinear && lc.Type != TypeConv2D && lc.Type != TypeDense {
 			return nil, configError(i, lc.Name, lc.Type+" takes no activation")
@@ -187,7 +191,7 @@ func (c Config) Resolve() ([]LayerInfo, error) {
 		switch lc.Init {
 		case "", InitGlorotUniform, InitHeUniform, InitZeros:
 		default:
-			return nil, configError(i, lc.Name, "unknown initialiser "+strconv.Quote(lc.Init))
+			return nil, configError(i, lc.Name, "unknown initialiser "+quote(lc.Init))
 		}
 		total := 0
 		for _, p := range params {
@@ -221,6 +225,18 @@ func (s Shape) String() string {
 		b = append(b, ',')
 	}
 	return string(append(b, ')'))
+}
+
+// quote returns s in double quotes, with bytes outside printable ASCII shown
+// as '?'. (strconv.Quote would add its Unicode tables to the WebAssembly build.)
+func quote(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < ' ' || c > '~' {
+			b[i] = '?'
+		}
+	}
+	return "\"" + string(b) + "\""
 }
 
 func configError(i int, name, msg string) error {

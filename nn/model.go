@@ -124,15 +124,15 @@ func EncodeModel(cfg Config, params []*Param, opt *EncodeOptions) ([]byte, error
 	k := 0
 	for _, li := range infos {
 		if !validName(li.Name) {
-			return nil, errors.New("nn: EncodeModel: layer name " + strconv.Quote(li.Name) + " is not 1..64 characters of [a-z0-9_]")
+			return nil, errors.New("nn: EncodeModel: layer name " + quote(li.Name) + " is not 1..64 characters of [a-z0-9_]")
 		}
-		w = append(w, typeCode[li.Type], byte(len(li.Name)))
-		w = append(w, li.Name...)
 		init := li.Init
 		if init == "" {
 			init = InitGlorotUniform
 		}
-		w = append(w, actCode[li.Activation], initCode[init])
+		w = append(w, code(typeNames, li.Type), byte(len(li.Name)))
+		w = append(w, li.Name...)
+		w = append(w, code(actNames, li.Activation), code(initNames, init))
 		switch li.Type {
 		case TypeConv2D:
 			w = appendU32(w, uint32(li.Filters))
@@ -163,7 +163,7 @@ func EncodeModel(cfg Config, params []*Param, opt *EncodeOptions) ([]byte, error
 	w = appendU16(w, uint16(len(meta)))
 	for _, kv := range meta {
 		if len(kv[0]) == 0 || len(kv[0]) > 255 || len(kv[1]) > 65535 {
-			return nil, errors.New("nn: EncodeModel: metadata " + strconv.Quote(kv[0]) + " is too long or has an empty key")
+			return nil, errors.New("nn: EncodeModel: metadata " + quote(kv[0]) + " is too long or has an empty key")
 		}
 		w = append(w, byte(len(kv[0])))
 		w = append(w, kv[0]...)
@@ -274,10 +274,10 @@ func DecodeModel(data []byte) (cfg Config, params []*Param, meta [][2]string, er
 		at := r.off
 		var lc LayerConfig
 		t := r.u8()
-		lc.Type = codeName(typeCode, t)
+		lc.Type = codeName(typeNames, t)
 		lc.Name = r.str(int(r.u8()))
 		a, in := r.u8(), r.u8()
-		lc.Activation, lc.Init = codeName(actCode, a), codeName(initCode, in)
+		lc.Activation, lc.Init = codeName(actNames, a), codeName(initNames, in)
 		switch lc.Type {
 		case TypeConv2D:
 			lc.Filters = int(r.u32())
@@ -294,7 +294,7 @@ func DecodeModel(data []byte) (cfg Config, params []*Param, meta [][2]string, er
 		case lc.Type == "?":
 			return cfg, nil, nil, &ModelError{at, "layer " + strconv.Itoa(i) + ": unknown type code " + strconv.Itoa(int(t))}
 		case !validName(lc.Name):
-			return cfg, nil, nil, &ModelError{at, "layer " + strconv.Itoa(i) + ": bad name " + strconv.Quote(lc.Name)}
+			return cfg, nil, nil, &ModelError{at, "layer " + strconv.Itoa(i) + ": bad name " + quote(lc.Name)}
 		case lc.Activation == "?":
 			return cfg, nil, nil, &ModelError{at, "layer " + strconv.Itoa(i) + ": unknown activation code " + strconv.Itoa(int(a))}
 		case lc.Init == "?":
@@ -336,7 +336,7 @@ func DecodeModel(data []byte) (cfg Config, params []*Param, meta [][2]string, er
 			break
 		}
 		if name != wp.Name {
-			return cfg, nil, nil, &ModelError{at, "tensor " + strconv.Quote(name) + " found where " + wp.Name + " belongs"}
+			return cfg, nil, nil, &ModelError{at, "tensor " + quote(name) + " found where " + wp.Name + " belongs"}
 		}
 		shape := make([]int, 0, 4)
 		for j := 0; j < rank && j < 8; j++ {
@@ -419,18 +419,28 @@ func CheckIO(cfg Config, in Shape, classes int) error {
 		out.String() + " outputs, but " + in.String() + " inputs and " + strconv.Itoa(classes) + " classes are needed"}
 }
 
+// The codes of layer types, activations and initialisers: a name's code is
+// its index. ("?" marks an unused code.)
 var (
-	typeCode = map[string]byte{TypeConv2D: 1, TypeMaxPooling2D: 2, TypeFlatten: 3, TypeDense: 4}
-	actCode  = map[string]byte{ActLinear: 0, ActReLU: 1, ActSoftmax: 2}
-	initCode = map[string]byte{InitGlorotUniform: 0, InitHeUniform: 1, InitZeros: 2}
+	typeNames = []string{"?", TypeConv2D, TypeMaxPooling2D, TypeFlatten, TypeDense}
+	actNames  = []string{ActLinear, ActReLU, ActSoftmax}
+	initNames = []string{InitGlorotUniform, InitHeUniform, InitZeros}
 )
 
-// codeName returns the name whose code is c, or "?" if there is none.
-func codeName(m map[string]byte, c byte) string {
-	for k, v := range m {
-		if v == c {
-			return k
+// code returns the code of name (which Resolve has already checked).
+func code(names []string, name string) byte {
+	for i, n := range names {
+		if n == name {
+			return byte(i)
 		}
+	}
+	return 0
+}
+
+// codeName returns the name whose code is c, or "?" if there is none.
+func codeName(names []string, c byte) string {
+	if int(c) < len(names) {
+		return names[c]
 	}
 	return "?"
 }
@@ -481,6 +491,7 @@ func (r *reader) bytes(n int) []byte {
 	return s
 }
 
+//go:noinline
 func (r *reader) u8() byte {
 	if b := r.bytes(1); b != nil {
 		return b[0]
@@ -488,6 +499,7 @@ func (r *reader) u8() byte {
 	return 0
 }
 
+//go:noinline
 func (r *reader) u16() uint16 {
 	if b := r.bytes(2); b != nil {
 		return uint16(b[0]) | uint16(b[1])<<8
@@ -495,6 +507,7 @@ func (r *reader) u16() uint16 {
 	return 0
 }
 
+//go:noinline
 func (r *reader) u32() uint32 {
 	if b := r.bytes(4); b != nil {
 		return getU32(b)
