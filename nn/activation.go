@@ -1,6 +1,9 @@
 package nn
 
-import "math"
+import (
+	"math"
+	"runtime"
+)
 
 // The ReLU, max(0, x), belongs to the layer it follows (conv2d and dense, as
 // in Keras), which applies it to its output and its mask to the output
@@ -9,8 +12,37 @@ import "math"
 // reluForward sets the negative elements of y to 0.
 func reluForward(y []float32) {
 	for k, v := range y {
-		y[k] = max(v, 0)
+		y[k] = relu(v)
 	}
+}
+
+// relu is max(0, v); a NaN stays NaN.
+func relu(v float32) float32 {
+	if runtime.GOARCH != "wasm" {
+		return max(v, 0)
+	}
+	var keep uint32
+	if !(v <= 0) {
+		keep = ^uint32(0)
+	}
+	return math.Float32frombits(math.Float32bits(v) & keep)
+}
+
+// maxf is max(a, b), a NaN winning, without a branch on the data.
+func maxf(a, b float32) float32 {
+	if runtime.GOARCH != "wasm" { // a constant: one of the two ways is compiled
+		return max(a, b) // MAXSS with fix-ups for NaN and signed zeros
+	}
+	// In WebAssembly Go's max is a function call: select with a mask instead.
+	var gt, nan uint32
+	if b > a {
+		gt = ^uint32(0) // the compiler makes these selects
+	}
+	if b != b {
+		nan = ^uint32(0)
+	}
+	m := gt | nan
+	return math.Float32frombits(math.Float32bits(b)&m | math.Float32bits(a)&^m)
 }
 
 // reluMask is dy where y > 0, else 0, without a branch: whether an output is

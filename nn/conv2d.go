@@ -90,7 +90,7 @@ func (c *convIm2col) do(i int) {
 type convOutput conv2d
 
 func (c *convOutput) do(i int) {
-	p, img, cout, relu := c.n*c.oh*c.ow, c.oh*c.ow, c.cout, c.relu
+	p, img, cout, doReLU := c.n*c.oh*c.ow, c.oh*c.ow, c.cout, c.relu
 	bias := c.bias.Value[:cout]
 	y := c.y[i*img*cout : (i+1)*img*cout]         // (OH·OW, Cout)
 	t := c.t[i*img:]                              // t[o*p+q] is pixel q of channel o
@@ -100,8 +100,8 @@ func (c *convOutput) do(i int) {
 		for o, b := range bias {
 			for q, v := range t[o*p+q0 : o*p+q1] {
 				v += b
-				if relu {
-					v = max(v, 0) // branch-free: the sign of v is a coin toss
+				if doReLU {
+					v = relu(v) // branch-free: the sign of v is a coin toss
 				}
 				yb[q*cout+o] = v
 			}
@@ -147,7 +147,7 @@ func (c *conv2d) backward(dy []float32, needDx bool) []float32 {
 type convGradT conv2d
 
 func (c *convGradT) do(i int) {
-	p, img, cout, relu := c.n*c.oh*c.ow, c.oh*c.ow, c.cout, c.relu
+	p, img, cout, doReLU := c.n*c.oh*c.ow, c.oh*c.ow, c.cout, c.relu
 	dy := c.dy[i*img*cout : (i+1)*img*cout] // (OH·OW, Cout)
 	y := c.y[i*img*cout : (i+1)*img*cout]
 	db := c.dbPart[i*cout : (i+1)*cout]
@@ -161,7 +161,7 @@ func (c *convGradT) do(i int) {
 			s := db[o]
 			for q := range to {
 				v := dyb[q*cout+o]
-				if relu {
+				if doReLU {
 					v = reluMask(v, yb[q*cout+o])
 				}
 				to[q] = v

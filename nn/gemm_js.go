@@ -19,12 +19,8 @@ func sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 			// C[i,j] += alpha·(A[i,:]·B[j,:]), as a dot product.
 			ar := a[i*lda : i*lda+k]
 			for j := range cr {
-				br := b[j*ldb : j*ldb+k]
-				var s float32
-				for l, v := range ar {
-					s += v * br[l]
-				}
-				cr[j] += alpha * s
+				br := b[j*ldb:][:len(ar)] // the same length, which lifts bounds checks
+				cr[j] += alpha * dot(ar, br)
 			}
 			continue
 		}
@@ -46,9 +42,42 @@ func sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 				}
 				continue
 			}
-			for j, v := range b[l*ldb : l*ldb+n] {
-				cr[j] += av * v
-			}
+			axpy(cr, av, b[l*ldb:][:len(cr)])
 		}
 	}
+}
+
+// axpy is y += a·x (len(x) == len(y)), four elements a step: WebAssembly has
+// no SIMD here, and the unrolled loop halves the bookkeeping per element.
+func axpy(y []float32, a float32, x []float32) {
+	x = x[:len(y)]
+	j := 0
+	for ; j+4 <= len(y); j += 4 {
+		y4, x4 := y[j:j+4:j+4], x[j:j+4:j+4]
+		y4[0] += a * x4[0]
+		y4[1] += a * x4[1]
+		y4[2] += a * x4[2]
+		y4[3] += a * x4[3]
+	}
+	for ; j < len(y); j++ {
+		y[j] += a * x[j]
+	}
+}
+
+// dot is Σ x_j·y_j (len(x) == len(y)), summed in order.
+func dot(x, y []float32) float32 {
+	y = y[:len(x)]
+	var s float32
+	j := 0
+	for ; j+4 <= len(x); j += 4 {
+		x4, y4 := x[j:j+4:j+4], y[j:j+4:j+4]
+		s += x4[0] * y4[0]
+		s += x4[1] * y4[1]
+		s += x4[2] * y4[2]
+		s += x4[3] * y4[3]
+	}
+	for ; j < len(x); j++ {
+		s += x[j] * y[j]
+	}
+	return s
 }

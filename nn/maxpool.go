@@ -54,7 +54,7 @@ func (m *maxPoolForward) do(i int) {
 						continue
 					}
 					for ch, v := range xs {
-						yo[ch] = max(yo[ch], v) // no branch: which is largest is a coin toss
+						yo[ch] = maxf(yo[ch], v) // no branch: which is largest is a coin toss
 					}
 				}
 			}

@@ -37,26 +37,25 @@ func New(cfg Config, rng *rand.Rand) (*Sequential, error) {
 	}
 	for i, info := range infos {
 		s.cfg.Layers[i] = info.LayerConfig
-		var ps []*Param
-		for _, p := range info.Params {
-			n := Shape(p.Shape).Size()
-			ps = append(ps, &Param{Name: p.Name, Shape: slices.Clone(p.Shape), Value: make([]float32, n), Grad: make([]float32, n)})
+		ps := make([]*Param, len(info.Params))
+		for k, p := range info.Params {
+			ps[k] = newParam(p)
 		}
 		if len(ps) > 0 && rng != nil {
 			in, out := fans(ps[0].Shape)
 			initKernel(ps[0].Value, info.Init, in, out, rng)
 		}
 		s.params = append(s.params, ps...)
+		var l layer = flatten{}
 		switch info.Type {
 		case TypeConv2D:
-			s.layers = append(s.layers, newConv2D(info.In, info.Out, ps[0], ps[1], info.Activation == ActReLU))
+			l = newConv2D(info.In, info.Out, ps[0], ps[1], info.Activation == ActReLU)
 		case TypeMaxPooling2D:
-			s.layers = append(s.layers, newMaxPool(info.In, info.Out, info.Pool))
-		case TypeFlatten:
-			s.layers = append(s.layers, flatten{})
+			l = newMaxPool(info.In, info.Out, info.Pool)
 		case TypeDense:
-			s.layers = append(s.layers, newDense(info.In, info.Out, ps[0], ps[1], info.Activation == ActReLU))
+			l = newDense(info.In, info.Out, ps[0], ps[1], info.Activation == ActReLU)
 		}
+		s.layers = append(s.layers, l)
 		if info.Activation == ActSoftmax {
 			s.layers = append(s.layers, &softmax{classes: info.Out.Size()})
 		}
@@ -66,6 +65,12 @@ func New(cfg Config, rng *rand.Rand) (*Sequential, error) {
 		s.train--
 	}
 	return s, nil
+}
+
+// newParam allocates the parameter p describes, zero.
+func newParam(p Param) *Param {
+	n := Shape(p.Shape).Size()
+	return &Param{Name: p.Name, Shape: slices.Clone(p.Shape), Value: make([]float32, n), Grad: make([]float32, n)}
 }
 
 // Config returns the architecture, with every layer's name filled in.
