@@ -251,8 +251,8 @@ func TestNetworkGradients(t *testing.T) {
 }
 
 // TestMaxPoolTies: the gradient of a window goes to its first maximum in
-// row-major order, a NaN window's to its first element, and the rows and
-// columns outside every window get none.
+// row-major order, a NaN window's nowhere, and the rows and columns outside
+// every window get none.
 func TestMaxPoolTies(t *testing.T) {
 	t.Parallel()
 	nan := float32(math.NaN())
@@ -265,8 +265,8 @@ func TestMaxPoolTies(t *testing.T) {
 		{[]float32{0, 0, 9, 0, 0, 9, 9, 9, 9}, 0, []float32{5, 0, 0, 0, 0, 0, 0, 0, 0}},
 		{[]float32{-1, -3, 9, -1, -1, 9, 9, 9, 9}, -1, []float32{5, 0, 0, 0, 0, 0, 0, 0, 0}},
 		{[]float32{-3, -2, 9, -1, -1, 9, 9, 9, 9}, -1, []float32{0, 0, 0, 5, 0, 0, 0, 0, 0}},
-		{[]float32{1, nan, 9, 3, 0, 9, 9, 9, 9}, nan, []float32{5, 0, 0, 0, 0, 0, 0, 0, 0}},
-		{[]float32{nan, 1, 9, 3, 0, 9, 9, 9, 9}, nan, []float32{5, 0, 0, 0, 0, 0, 0, 0, 0}},
+		{[]float32{1, nan, 9, 3, 0, 9, 9, 9, 9}, nan, []float32{0, 0, 0, 0, 0, 0, 0, 0, 0}},
+		{[]float32{nan, 1, 9, 3, 0, 9, 9, 9, 9}, nan, []float32{0, 0, 0, 0, 0, 0, 0, 0, 0}},
 	} {
 		l := newMaxPool(Shape{3, 3, 1}, Shape{1, 1, 1}, [2]int{2, 2})
 		y := l.forward(c.x, 1)

@@ -1,5 +1,7 @@
 package nn
 
+import "math"
+
 // maxPool is Keras's MaxPooling2D with stride equal to the pool and valid
 // padding: OH = ⌊H/PH⌋, OW = ⌊W/PW⌋, and the rows and columns left over
 // are ignored.
@@ -12,12 +14,12 @@ type maxPool struct {
 	ph, pw  int
 	oh, ow  int
 
-	n   int
-	x   []float32 // (N, H, W, C) input of the last forward, not owned
-	y   []float32 // (N, OH, OW, C)
-	dy  []float32 // (N, OH, OW, C) during backward
-	dx  []float32 // (N, H, W, C)
-	arg []int32   // (N, C) scratch of backward
+	n     int
+	x     []float32 // (N, H, W, C) input of the last forward, not owned
+	y     []float32 // (N, OH, OW, C)
+	dy    []float32 // (N, OH, OW, C) during backward
+	dx    []float32 // (N, H, W, C)
+	found []uint32  // (N, C) scratch of backward
 }
 
 func newMaxPool(in, out Shape, pool [2]int) *maxPool {
@@ -64,16 +66,15 @@ func (m *maxPoolForward) do(i int) {
 
 // backward routes each output's gradient to where its maximum is in the input
 // of the last forward: the first such element of its window in row-major
-// order, found by going through the window backwards with conditional moves
-// (branches on the data would be mispredicted half the time). A NaN maximum
-// sends its gradient to the window's first element.
+// order (a NaN maximum gets none). It writes every element of dx once,
+// without branching on the data: a mask per channel marks the maximum found.
 func (m *maxPool) backward(dy []float32, needDx bool) []float32 {
 	if !needDx {
 		return nil
 	}
 	m.dy = dy
 	m.dx = grow(m.dx, m.n*m.h*m.w*m.c)
-	m.arg = grow(m.arg, m.n*m.c)
+	m.found = grow(m.found, m.n*m.c)
 	parallel(m.n, (*maxPoolBackward)(m))
 	m.dy = nil
 	return m.dx
@@ -87,30 +88,29 @@ func (m *maxPoolBackward) do(i int) {
 	dx := m.dx[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
 	out := m.oh * m.ow * c
 	y, dy := m.y[i*out:(i+1)*out], m.dy[i*out:(i+1)*out]
-	arg := m.arg[i*c : (i+1)*c]
-	clear(dx)
+	found := m.found[i*c : (i+1)*c] // all ones once the window's maximum is found
+	if m.oh*m.ph < m.h || m.ow*m.pw < m.w {
+		clear(dx) // rows or columns outside every window
+	}
 	for oy := range m.oh {
 		for ox := range m.ow {
 			o := (oy*m.ow + ox) * c
-			yo := y[o : o+c]
-			first := (oy*m.ph*m.w + ox*m.pw) * c
-			for ch := range arg {
-				arg[ch] = int32(first + ch)
-			}
-			for a := m.ph - 1; a >= 0; a-- {
-				for b := m.pw - 1; b >= 0; b-- {
+			yo, dyo := y[o:o+c], dy[o:o+c]
+			clear(found)
+			for a := range m.ph {
+				for b := range m.pw {
 					at := ((oy*m.ph+a)*m.w + ox*m.pw + b) * c
-					for ch, v := range x[at : at+c] {
-						var sel int32
+					xs, ds := x[at:at+c], dx[at:at+c]
+					for ch, v := range xs {
+						var hit uint32
 						if v == yo[ch] {
-							sel = -1 // a conditional move
+							hit = ^uint32(0) // a conditional move
 						}
-						arg[ch] = arg[ch]&^sel | int32(at+ch)&sel
+						hit &^= found[ch]
+						found[ch] |= hit
+						ds[ch] = math.Float32frombits(math.Float32bits(dyo[ch]) & hit)
 					}
 				}
-			}
-			for ch, at := range arg {
-				dx[at] = dy[o+ch]
 			}
 		}
 	}
