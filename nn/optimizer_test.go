@@ -174,3 +174,29 @@ func TestOptimizerStateErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAdamFlush: every 64 steps m and v below 2⁻¹⁰⁰ become 0, larger ones
+// stay.
+func TestAdamFlush(t *testing.T) {
+	t.Parallel()
+	p := &Param{Name: "w", Shape: []int{3}, Value: []float32{1, 1, 1}, Grad: make([]float32, 3)}
+	a := NewAdam([]*Param{p})
+	for step := 1; step <= 64; step++ {
+		if step == 63 {
+			// After this step's decay: m = 0.9·x, v = 0.999·x.
+			a.m[0][0], a.v[0][0] = 1e-31, 1e-31 // flushed at step 64
+			a.m[0][1], a.v[0][1] = 1e-29, 1e-29 // kept
+			a.m[0][2], a.v[0][2] = -1e-31, 1e-20
+		}
+		a.Step()
+		if step == 63 && (a.m[0][0] == 0 || a.v[0][0] == 0) {
+			t.Fatalf("flushed before step 64")
+		}
+	}
+	got := []float32{a.m[0][0], a.v[0][0], a.m[0][1], a.v[0][1], a.m[0][2], a.v[0][2]}
+	for i, want := range []bool{true, true, false, false, true, false} {
+		if (got[i] == 0) != want {
+			t.Errorf("%d: %g after step 64, want zero %v", i, got[i], want)
+		}
+	}
+}
