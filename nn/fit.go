@@ -24,8 +24,11 @@ type Examples struct {
 	Y []uint8   // (N)
 }
 
+// Len returns len(Y).
 func (e Examples) Len() int { return len(e.Y) }
 
+// Batch copies the examples idx into x and y; it panics when the sizes do not
+// fit.
 func (e Examples) Batch(x []float32, y []uint8, idx []int) {
 	if len(e.Y) == 0 || len(e.X)%len(e.Y) != 0 || len(y) != len(idx) || len(x) != len(idx)*(len(e.X)/len(e.Y)) {
 		panic("nn: Examples.Batch: " + strconv.Itoa(len(e.X)) + " inputs and " + strconv.Itoa(len(e.Y)) + " labels do not fit batches of " +

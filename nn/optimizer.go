@@ -65,6 +65,7 @@ func NewAdam(params []*Param) *Adam {
 	return a
 }
 
+// Step applies one Adam update to every parameter from its Grad.
 func (a *Adam) Step() {
 	a.t++
 	t := float64(a.t)
@@ -114,9 +115,13 @@ func (a *adamStep) do(i int) {
 	}
 }
 
-func (a *Adam) LearningRate() float64      { return a.LR }
+// LearningRate returns LR.
+func (a *Adam) LearningRate() float64 { return a.LR }
+
+// SetLearningRate sets LR for the following steps.
 func (a *Adam) SetLearningRate(lr float64) { a.LR = lr }
 
+// State returns a copy of the step count, LR, and m and v of every parameter.
 func (a *Adam) State() OptimizerState {
 	s := OptimizerState{Steps: a.t, LR: a.LR}
 	for i, p := range a.params {
@@ -127,6 +132,8 @@ func (a *Adam) State() OptimizerState {
 	return s
 }
 
+// SetState restores a State of an Adam over parameters of the same names and
+// shapes.
 func (a *Adam) SetState(s OptimizerState) error {
 	var want []Param
 	for _, p := range a.params {
@@ -158,6 +165,7 @@ func NewSGD(params []*Param, lr float64) *SGD {
 	return &SGD{LR: lr, params: params, chunks: chunksOf(params)}
 }
 
+// Step applies w −= LR·g to every parameter.
 func (s *SGD) Step() {
 	s.t++
 	s.lr = float32(s.LR)
@@ -175,11 +183,16 @@ func (s *sgdStep) do(i int) {
 	}
 }
 
-func (s *SGD) LearningRate() float64      { return s.LR }
+// LearningRate returns LR.
+func (s *SGD) LearningRate() float64 { return s.LR }
+
+// SetLearningRate sets LR for the following steps.
 func (s *SGD) SetLearningRate(lr float64) { s.LR = lr }
 
+// State returns the step count and LR (SGD keeps nothing per parameter).
 func (s *SGD) State() OptimizerState { return OptimizerState{Steps: s.t, LR: s.LR} }
 
+// SetState restores a State of an SGD.
 func (s *SGD) SetState(st OptimizerState) error {
 	if err := checkState("sgd", st, nil); err != nil {
 		return err

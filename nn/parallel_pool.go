@@ -16,8 +16,8 @@ type job interface {
 }
 
 // The pool runs the chunks of one job at a time on the calling goroutine and
-// GOMAXPROCS−1 helper goroutines (none under WebAssembly, where GOMAXPROCS is
-// 1). It allocates nothing per job. A job started while another runs (from a
+// GOMAXPROCS−1 helper goroutines, started on first use (WebAssembly, with one
+// thread, uses parallel_js.go instead). It allocates nothing per job. A job started while another runs (from a
 // chunk, or from a second model on another goroutine) runs serially instead:
 // chunks never depend on the number of workers, so neither do the results.
 var pool struct {
