@@ -51,6 +51,12 @@ type FitOptions struct {
 	// It only numbers the epochs: the state to resume lives in the
 	// parameters, the optimiser and Shuffle.
 	InitialEpoch int
+	// InitialBatch is the first batch to run in InitialEpoch, to resume in the
+	// middle of an epoch: that epoch's order is drawn as usual (so Shuffle must
+	// be in its state from before the epoch) and its first InitialBatch
+	// batches are skipped. The epoch's loss and accuracy then cover the
+	// batches run.
+	InitialBatch int
 	BatchSize    int // examples per step, the last batch of an epoch may be smaller; 0 means 32
 
 	// Shuffle, if not nil, draws a new order of the examples at the start of
@@ -96,7 +102,8 @@ type EpochResult struct {
 // (parameters, Optimizer().State(), and Shuffle's source, say a *rand.PCG,
 // through its MarshalBinary) and later resume with InitialEpoch set to the
 // next epoch and everything restored, to end with the same values bit for bit
-// as a run that never stopped.
+// as a run that never stopped. To resume within an epoch, save Shuffle's
+// state from before that epoch, and set InitialBatch too.
 func (s *Sequential) Fit(train Dataset, o FitOptions) ([]EpochResult, error) {
 	batch, epochs := o.BatchSize, o.Epochs
 	if batch == 0 {
@@ -105,8 +112,8 @@ func (s *Sequential) Fit(train Dataset, o FitOptions) ([]EpochResult, error) {
 	if epochs == 0 {
 		epochs = 1
 	}
-	if batch < 0 || o.InitialEpoch < 0 {
-		panic("nn: Fit: negative BatchSize or InitialEpoch")
+	if batch < 0 || o.InitialEpoch < 0 || o.InitialBatch < 0 {
+		panic("nn: Fit: negative BatchSize, InitialEpoch or InitialBatch")
 	}
 	n := train.Len()
 	if n == 0 {
@@ -135,7 +142,11 @@ func (s *Sequential) Fit(train Dataset, o FitOptions) ([]EpochResult, error) {
 		}
 		var sum float64
 		correct, seen := 0, 0
-		for b := range batches {
+		first := 0
+		if epoch == o.InitialEpoch {
+			first = min(o.InitialBatch, batches)
+		}
+		for b := first; b < batches; b++ {
 			idx := perm[b*batch : min((b+1)*batch, n)]
 			k := len(idx)
 			train.Batch(x[:k*s.in], y[:k], idx)
@@ -149,7 +160,10 @@ func (s *Sequential) Fit(train Dataset, o FitOptions) ([]EpochResult, error) {
 				}
 			}
 		}
-		r := EpochResult{Epoch: epoch, Loss: sum / float64(seen), Accuracy: float64(correct) / float64(seen)}
+		r := EpochResult{Epoch: epoch}
+		if seen > 0 {
+			r.Loss, r.Accuracy = sum/float64(seen), float64(correct)/float64(seen)
+		}
 		if o.Validation != nil {
 			r.Validated = true
 			// perm serves as scratch: the next epoch draws it afresh.

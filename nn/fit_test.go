@@ -360,3 +360,72 @@ func TestFitErrors(t *testing.T) {
 		t.Errorf("Fit with zero options = %v, %v; want one epoch", h, err)
 	}
 }
+
+// TestFitResumeMidEpoch stops training in the middle of an epoch, as the
+// trainer does on Ctrl-C, and resumes it with InitialBatch: the parameters
+// must end bit for bit where an uninterrupted run ends.
+func TestFitResumeMidEpoch(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(13, 0))
+	const n, epochs = 50, 3
+	x, _ := randVals(r, n*9*7*2, 1)
+	y := make([]uint8, n)
+	for i := range y {
+		y[i] = uint8(r.IntN(3))
+	}
+	data := Examples{X: x, Y: y}
+	whole := mustNew(t, smallConfig(), rand.New(rand.NewPCG(13, 1)))
+	if _, err := whole.Fit(data, FitOptions{Epochs: epochs, BatchSize: 8, Shuffle: rand.New(rand.NewPCG(13, 2))}); err != nil {
+		t.Fatal(err)
+	}
+
+	for i, stopAt := range [][2]int{{0, 0}, {1, 3}, {2, 5}, {2, 6}} { // (epoch, batch) of the last step before the stop
+		src := rand.NewPCG(13, 2)
+		m := mustNew(t, smallConfig(), rand.New(rand.NewPCG(13, 1)))
+		atEpoch, _ := src.MarshalBinary() // the shuffle's state before the current epoch
+		var params []Param
+		var opt OptimizerState
+		var rng []byte
+		_, err := m.Fit(data, FitOptions{Epochs: epochs, BatchSize: 8, Shuffle: rand.New(src),
+			OnBatch: func(p BatchProgress) error {
+				if p.Epoch == stopAt[0] && p.Batch == stopAt[1] {
+					for _, q := range m.Params() {
+						params = append(params, Param{Name: q.Name, Shape: q.Shape, Value: slices.Clone(q.Value)})
+					}
+					opt, rng = m.Optimizer().State(), atEpoch
+					return ErrStop
+				}
+				return nil
+			},
+			OnEpoch: func(EpochResult) error {
+				atEpoch, _ = src.MarshalBinary()
+				return nil
+			},
+		})
+		if err != nil || params == nil {
+			t.Fatalf("%d: stopping run: err %v, stopped %v", i, err, params != nil)
+		}
+		// A fresh process resumes.
+		m = mustNew(t, smallConfig(), nil)
+		if err := m.SetParams(params); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Optimizer().SetState(opt); err != nil {
+			t.Fatal(err)
+		}
+		src = &rand.PCG{}
+		if err := src.UnmarshalBinary(rng); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Fit(data, FitOptions{Epochs: epochs, InitialEpoch: stopAt[0], InitialBatch: stopAt[1] + 1, BatchSize: 8, Shuffle: rand.New(src)}); err != nil {
+			t.Fatal(err)
+		}
+		for k, p := range m.Params() {
+			for j, v := range p.Value {
+				if w := whole.Params()[k].Value[j]; v != w {
+					t.Fatalf("%d: stopped after epoch %d batch %d: %s[%d] = %v after resuming, %v uninterrupted", i, stopAt[0], stopAt[1], p.Name, j, v, w)
+				}
+			}
+		}
+	}
+}
