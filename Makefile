@@ -1,12 +1,22 @@
 # inkling — common tasks. `make help` lists them.
 GO        ?= go
 GOROOT    := $(shell $(GO) env GOROOT)
+ADDR      ?= 127.0.0.1:8080
 # go test under GOOS=js GOARCH=wasm runs the tests in Node through this folder's go_js_wasm_exec.
 WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
 # Packages that also compile to WebAssembly; their tests run under Node too.
-WASM_PKGS := ./mnist/... ./nn/...
+WASM_PKGS := ./mnist/... ./nn/... ./wasm/...
 
-.PHONY: help test vet test-native test-wasm
+# How web/inkling.wasm is built. The page's whole first visit must stay under
+# 1 MB gzip and the wasm under 600 KB (see BENCHMARKS.md), and Go's runtime
+# alone is 571 KB, so: no symbol tables (-s -w), no inlining in the standard
+# library (-l, 22 KB less; our own packages keep it, they hold the hot loops),
+# and Go's previous garbage collector (GOEXPERIMENT=nogreenteagc, 14 KB less;
+# the default until Go 1.26, and a page's heap is a few MB).
+WASM_ENV   := GOOS=js GOARCH=wasm GOEXPERIMENT=nogreenteagc
+WASM_FLAGS := -trimpath -ldflags="-s -w" -gcflags=all=-l -gcflags=inkling/...=
+
+.PHONY: help test vet test-native test-wasm wasm serve train tutorial bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -18,8 +28,32 @@ vet: ## gofmt, go vet (native and wasm)
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
 
-test-native: ## go test ./... (native)
+test-native: wasm ## go test ./... (native; the page tests use the built wasm)
 	$(GO) test ./...
 
 test-wasm: ## the wasm-capable packages' tests, compiled to wasm, run in Node
 	PATH="$(WASM_PATH)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm $(GO) test $(WASM_PKGS)
+
+wasm: ## build web/inkling.wasm and copy the matching wasm_exec.js beside it
+	$(WASM_ENV) $(GO) build $(WASM_FLAGS) -o web/inkling.wasm ./wasm
+	cp "$(GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js
+
+serve: wasm ## build the wasm, then serve the page at http://$(ADDR)/
+	$(GO) run ./tools/serve -addr $(ADDR)
+
+train: ## train the shipped weights (weights/model.bin) with the recipe in weights/README.md
+	$(GO) run ./tools/train -report report
+
+tutorial: ## the Keras tutorial's exact recipe (writes weights/tutorial.bin, not the shipped weights)
+	$(GO) run ./tools/train -tutorial -report report/tutorial
+
+bench: ## benchmarks of the network and the preprocessing
+	$(GO) test -run XXX -bench . -benchmem ./nn/ ./mnist/ink/
+
+fuzz: ## run each fuzz target for FUZZTIME (default 1m)
+	$(GO) test -run XXX -fuzz FuzzDecode -fuzztime $(or $(FUZZTIME),1m) ./mnist/
+	$(GO) test -run XXX -fuzz FuzzDecodeModel -fuzztime $(or $(FUZZTIME),1m) ./nn/
+	$(GO) test -run XXX -fuzz FuzzFromRGBA -fuzztime $(or $(FUZZTIME),1m) ./mnist/ink/
+
+clean: ## remove build outputs
+	rm -f web/inkling.wasm web/wasm_exec.js

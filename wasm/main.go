@@ -1,0 +1,182 @@
+//go:build js && wasm
+
+// Command wasm is inkling's WebAssembly entry point. Built with
+// GOOS=js GOARCH=wasm into web/inkling.wasm, it registers one JavaScript
+// object, globalThis.inkling, and then waits for calls:
+//
+//	inkling.version  string
+//	inkling.pen      number: the pen width the page draws with, as a fraction
+//	                 of the pad's side (ink.PenWidth)
+//	inkling.load(bytes: Uint8Array)
+//	    → {ok: true, params: number, meta: {key: value, …}} | {error: string}
+//	    Builds the network from the bytes of weights/model.bin, once.
+//	inkling.predict(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number)
+//	    → {digit: 0..9, probs: number[10], unsure: boolean, input: Uint8Array(784)}
+//	    | {digit: -1, noInk: true}
+//	    | {error: string}
+//	    rgba is a canvas's ImageData.data, strokes drawn on a transparent
+//	    background: the alpha channel is the ink. input is the 28×28 image
+//	    the network saw (0..255, white ink on black, row by row).
+//
+// All the numbers happen in Go, in the same packages the trainer uses:
+// inkling/mnist/ink turns the pixels into MNIST form, inkling/nn runs the
+// network. Go does not touch the page. A panic would stop the Go instance for
+// good, so every function recovers and answers {error} instead; bad arguments
+// are answered the same way.
+package main
+
+import (
+	"syscall/js"
+
+	"inkling/mnist/ink"
+	"inkling/nn"
+)
+
+const version = "1"
+
+// unsureBelow is the probability under which the top digit is reported as
+// unsure: the page then shows it as a guess, not an answer.
+const unsureBelow = 0.5
+
+// The network's input: 28×28 grey images, ten classes.
+var (
+	inputShape = nn.Shape{ink.Size, ink.Size, 1}
+	classes    = 10
+)
+
+// state is everything load and predict share, reused from call to call.
+type state struct {
+	model  *nn.Sequential
+	pre    ink.Preprocessor
+	pixels []byte
+	input  [ink.Size * ink.Size]float32
+	probs  []float32
+	view   [ink.Size * ink.Size]byte
+}
+
+var st state
+
+func main() {
+	api := js.Global().Get("Object").New()
+	api.Set("version", version)
+	api.Set("pen", ink.PenWidth)
+	api.Set("load", js.FuncOf(guard(load)))
+	api.Set("predict", js.FuncOf(guard(predict)))
+	js.Global().Set("inkling", api)
+	select {} // serve calls until the page goes away
+}
+
+// guard wraps an exported function so that a panic becomes {error} and the
+// Go instance lives on.
+func guard(f func(args []js.Value) any) func(js.Value, []js.Value) any {
+	return func(_ js.Value, args []js.Value) (result any) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg := "unknown"
+				switch r := r.(type) {
+				case error:
+					msg = r.Error()
+				case string:
+					msg = r
+				}
+				result = failure("internal error (" + msg + "); please report it")
+			}
+		}()
+		return f(args)
+	}
+}
+
+// object makes a JavaScript object from key, value pairs. (js.ValueOf of a Go
+// map would do too, but would add Go's map code to the WebAssembly build.)
+func object(kv ...any) js.Value {
+	o := js.Global().Get("Object").New()
+	for i := 0; i+1 < len(kv); i += 2 {
+		o.Set(kv[i].(string), kv[i+1])
+	}
+	return o
+}
+
+func failure(msg string) any { return object("error", msg) }
+
+// load builds the network from a model file's bytes.
+func load(args []js.Value) any {
+	if len(args) < 1 || !isBytes(args[0]) {
+		return failure("inkling.load(bytes): bytes must be a Uint8Array holding weights/model.bin")
+	}
+	data := make([]byte, args[0].Length())
+	js.CopyBytesToGo(data, args[0])
+	m, meta, err := nn.LoadModel(data)
+	if err != nil {
+		return failure(err.Error())
+	}
+	if err := nn.CheckIO(m.Config(), inputShape, classes); err != nil {
+		return failure(err.Error() + "; this page needs the weights/model.bin made for it")
+	}
+	st.model = m
+	st.probs = make([]float32, classes)
+	n := 0
+	for _, p := range m.Params() {
+		n += len(p.Value)
+	}
+	kv := object()
+	for _, e := range meta {
+		kv.Set(e[0], e[1])
+	}
+	return object("ok", true, "params", n, "meta", kv)
+}
+
+// predict reads the digit drawn on a canvas.
+func predict(args []js.Value) any {
+	if st.model == nil {
+		return failure("no model loaded yet: call inkling.load(bytes) first")
+	}
+	if len(args) < 3 || !isBytes(args[0]) {
+		return failure("inkling.predict(rgba, width, height): rgba must be a Uint8ClampedArray or Uint8Array (canvas ImageData.data)")
+	}
+	w, okw := intArg(args[1])
+	h, okh := intArg(args[2])
+	if !okw || !okh {
+		return failure("inkling.predict(rgba, width, height): width and height must be whole numbers")
+	}
+	n := args[0].Length()
+	if cap(st.pixels) < n {
+		st.pixels = make([]byte, n)
+	}
+	pix := st.pixels[:n]
+	js.CopyBytesToGo(pix, args[0])
+	if err := st.pre.FromRGBA(st.input[:], pix, w, h); err == ink.ErrNoInk {
+		return object("digit", -1, "noInk", true)
+	} else if err != nil {
+		return failure(err.Error())
+	}
+	digit := st.model.PredictOne(st.probs, st.input[:])
+	probs := js.Global().Get("Array").New(len(st.probs))
+	for i, p := range st.probs {
+		probs.SetIndex(i, float64(p))
+	}
+	for i, v := range st.input {
+		st.view[i] = byte(v*255 + 0.5)
+	}
+	view := js.Global().Get("Uint8Array").New(len(st.view))
+	js.CopyBytesToJS(view, st.view[:])
+	return object("digit", digit, "probs", probs, "unsure", st.probs[digit] < unsureBelow, "input", view)
+}
+
+// isBytes reports whether v is a Uint8Array or Uint8ClampedArray, the two
+// kinds js.CopyBytesToGo accepts.
+func isBytes(v js.Value) bool {
+	return v.Type() == js.TypeObject &&
+		(v.InstanceOf(js.Global().Get("Uint8Array")) || v.InstanceOf(js.Global().Get("Uint8ClampedArray")))
+}
+
+// intArg returns v as an int if it is a whole number in a sane range.
+func intArg(v js.Value) (int, bool) {
+	if v.Type() != js.TypeNumber {
+		return 0, false
+	}
+	f := v.Float()
+	if f != f || f < 0 || f > 1<<30 || f != float64(int(f)) {
+		return 0, false
+	}
+	return int(f), true
+}
