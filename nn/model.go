@@ -232,35 +232,79 @@ func quantize(values []float32, c, bits int) (scales []float32, q []byte) {
 // DecodeModel reads a model file: the architecture and its parameters, in the
 // order of cfg.Resolve, with Value set (int8 tensors are dequantised here,
 // once). meta holds the file's metadata. It never panics on bad bytes.
+//
+// (The decoder is written for a small WebAssembly build: few call sites, and
+// errors built by one helper.)
 func DecodeModel(data []byte) (cfg Config, params []*Param, meta [][2]string, err error) {
-	r := &reader{b: data}
-	if len(data) < len(modelMagic) || string(data[:len(modelMagic)]) != modelMagic {
-		return cfg, nil, nil, &ModelError{0, ErrNotModel.Error() + " (wrong magic bytes; is this weights/model.bin?)"}
+	if err := checkEnvelope(data); err != nil {
+		return cfg, nil, nil, err
 	}
-	r.off = len(modelMagic)
-	version := r.u16()
-	length := int(r.u32())
-	if r.err != nil {
-		return cfg, nil, nil, &ModelError{-1, "truncated: " + strconv.Itoa(len(data)) + " bytes is too short for the header"}
+	r := &reader{b: data[:len(data)-4], off: 12}
+	if cfg, err = r.config(); err != nil {
+		return cfg, nil, nil, err
 	}
-	if version != ModelVersion {
-		return cfg, nil, nil, &ModelError{6, "version " + strconv.Itoa(int(version)) + " of the format; this program reads version " +
-			strconv.Itoa(ModelVersion) + ": retrain with this version (make train) or use the matching page"}
+	infos, err := cfg.Resolve()
+	if err != nil {
+		return cfg, nil, nil, merr(-1, "bad architecture: ", err.Error())
 	}
-	if length != len(data) {
-		if length > len(data) {
-			return cfg, nil, nil, &ModelError{-1, "truncated: " + commas(length) + " bytes expected, " + commas(len(data)) + " read"}
+	nm := int(r.u16())
+	for i := 0; i < nm && r.err == nil; i++ {
+		k := r.str(int(r.u8()))
+		meta = append(meta, [2]string{k, r.str(int(r.u16()))})
+	}
+	var want []Param
+	for _, li := range infos {
+		want = append(want, li.Params...)
+	}
+	at := r.off
+	if nt := int(r.u16()); r.err == nil && nt != len(want) {
+		return cfg, nil, nil, merr(at, itoa(nt), " tensors stored, the architecture has ", itoa(len(want)))
+	}
+	for _, wp := range want {
+		p, err := r.tensor(wp)
+		if err != nil {
+			return cfg, nil, nil, err
 		}
-		return cfg, nil, nil, &ModelError{-1, "wrong length: the header says " + commas(length) + " bytes, the file has " + commas(len(data))}
+		params = append(params, p)
+	}
+	if r.err == nil && r.off != len(r.b) {
+		r.err = merr(r.off, itoa(len(r.b)-r.off), " unexpected bytes after the last tensor")
+	}
+	if r.err != nil {
+		return cfg, nil, nil, r.err
+	}
+	return cfg, params, meta, nil
+}
+
+// checkEnvelope checks the magic, version, length and checksum.
+func checkEnvelope(data []byte) error {
+	if len(data) < len(modelMagic) || string(data[:len(modelMagic)]) != modelMagic {
+		return merr(0, ErrNotModel.Error(), " (wrong magic bytes; is this weights/model.bin?)")
+	}
+	if len(data) < 16 {
+		return merr(-1, "truncated: ", itoa(len(data)), " bytes is too short for the header")
+	}
+	if v := int(data[6]) | int(data[7])<<8; v != ModelVersion {
+		return merr(6, "version ", itoa(v), " of the format; this program reads version ", itoa(ModelVersion),
+			": retrain with this version (make train) or use the matching page")
+	}
+	switch length := int(getU32(data[8:])); {
+	case length > len(data):
+		return merr(-1, "truncated: ", commas(length), " bytes expected, ", commas(len(data)), " read")
+	case length < len(data):
+		return merr(-1, "wrong length: the header says ", commas(length), " bytes, the file has ", commas(len(data)))
 	}
 	if got, want := crc32(data[:len(data)-4]), getU32(data[len(data)-4:]); got != want {
-		return cfg, nil, nil, &ModelError{-1, "checksum mismatch: the file is corrupt (stored CRC-32 " + hex32(want) + ", computed " + hex32(got) + "); download or copy it again"}
+		return merr(-1, "checksum mismatch: the file is corrupt (stored CRC-32 ", hex32(want), ", computed ", hex32(got), "); download or copy it again")
 	}
-	r.b = data[:len(data)-4]
+	return nil
+}
 
+// config reads the architecture section.
+func (r *reader) config() (cfg Config, err error) {
 	rank := int(r.u8())
 	if rank == 0 || rank > 4 {
-		return cfg, nil, nil, r.fail("input rank " + strconv.Itoa(rank) + " is not 1..4")
+		return cfg, merr(r.off-1, "input rank ", itoa(rank), " is not 1..4")
 	}
 	cfg.Input = make(Shape, rank)
 	for i := range cfg.Input {
@@ -268,7 +312,7 @@ func DecodeModel(data []byte) (cfg Config, params []*Param, meta [][2]string, er
 	}
 	nl := int(r.u16())
 	if r.err == nil && (nl == 0 || nl > 256) {
-		return cfg, nil, nil, r.fail(strconv.Itoa(nl) + " layers is not 1..256")
+		return cfg, merr(r.off-2, itoa(nl), " layers is not 1..256")
 	}
 	for i := 0; i < nl && r.err == nil; i++ {
 		at := r.off
@@ -278,130 +322,111 @@ func DecodeModel(data []byte) (cfg Config, params []*Param, meta [][2]string, er
 		lc.Name = r.str(int(r.u8()))
 		a, in := r.u8(), r.u8()
 		lc.Activation, lc.Init = codeName(actNames, a), codeName(initNames, in)
-		switch lc.Type {
-		case TypeConv2D:
+		switch t {
+		case 1: // conv2d
 			lc.Filters = int(r.u32())
 			lc.Kernel = [2]int{int(r.u16()), int(r.u16())}
-		case TypeMaxPooling2D:
+		case 2: // max_pooling2d
 			lc.Pool = [2]int{int(r.u16()), int(r.u16())}
-		case TypeDense:
+		case 4: // dense
 			lc.Units = int(r.u32())
 		}
-		if r.err != nil {
-			break
-		}
+		what, code := "", 0
 		switch {
 		case lc.Type == "?":
-			return cfg, nil, nil, &ModelError{at, "layer " + strconv.Itoa(i) + ": unknown type code " + strconv.Itoa(int(t))}
-		case !validName(lc.Name):
-			return cfg, nil, nil, &ModelError{at, "layer " + strconv.Itoa(i) + ": bad name " + quote(lc.Name)}
+			what, code = "type", int(t)
 		case lc.Activation == "?":
-			return cfg, nil, nil, &ModelError{at, "layer " + strconv.Itoa(i) + ": unknown activation code " + strconv.Itoa(int(a))}
+			what, code = "activation", int(a)
 		case lc.Init == "?":
-			return cfg, nil, nil, &ModelError{at, "layer " + strconv.Itoa(i) + ": unknown initialiser code " + strconv.Itoa(int(in))}
+			what, code = "initialiser", int(in)
+		case !validName(lc.Name) && r.err == nil:
+			return cfg, merr(at, "layer ", itoa(i), ": bad name ", quote(lc.Name))
+		}
+		if what != "" && r.err == nil {
+			return cfg, merr(at, "layer ", itoa(i), ": unknown ", what, " code ", itoa(code))
 		}
 		cfg.Layers = append(cfg.Layers, lc)
 	}
-	if r.err != nil {
-		return cfg, nil, nil, r.err
-	}
-	infos, err := cfg.Resolve()
-	if err != nil {
-		return cfg, nil, nil, &ModelError{-1, "bad architecture: " + err.Error()}
-	}
-
-	nm := int(r.u16())
-	for i := 0; i < nm && r.err == nil; i++ {
-		k := r.str(int(r.u8()))
-		v := r.str(int(r.u16()))
-		meta = append(meta, [2]string{k, v})
-	}
-
-	var want []Param
-	for _, li := range infos {
-		want = append(want, li.Params...)
-	}
-	at := r.off
-	if nt := int(r.u16()); r.err == nil && nt != len(want) {
-		return cfg, nil, nil, &ModelError{at, strconv.Itoa(nt) + " tensors stored, the architecture has " + strconv.Itoa(len(want))}
-	}
-	for _, wp := range want {
-		if r.err != nil {
-			break
-		}
-		at := r.off
-		name := r.str(int(r.u8()))
-		enc, rank := r.u8(), int(r.u8())
-		if r.err != nil {
-			break
-		}
-		if name != wp.Name {
-			return cfg, nil, nil, &ModelError{at, "tensor " + quote(name) + " found where " + wp.Name + " belongs"}
-		}
-		shape := make([]int, 0, 4)
-		for j := 0; j < rank && j < 8; j++ {
-			shape = append(shape, int(r.u32()))
-		}
-		if r.err == nil && (rank != len(shape) || !sameShape(shape, wp.Shape)) {
-			return cfg, nil, nil, &ModelError{at, wp.Name + " has shape " + Shape(shape).String() + ", the architecture needs " + Shape(wp.Shape).String()}
-		}
-		n := Shape(wp.Shape).Size()
-		p := &Param{Name: wp.Name, Shape: wp.Shape}
-		switch enc {
-		case EncFloat32:
-			raw := r.bytes(4 * n)
-			if raw == nil {
-				break
-			}
-			p.Value = make([]float32, n)
-			for j := range p.Value {
-				p.Value[j] = math.Float32frombits(getU32(raw[4*j:]))
-			}
-		case EncInt8:
-			bits := int(r.u8())
-			c := wp.Shape[len(wp.Shape)-1]
-			sraw := r.bytes(4 * c)
-			q := r.bytes(n)
-			if r.err != nil {
-				break
-			}
-			if bits < 2 || bits > 8 {
-				return cfg, nil, nil, &ModelError{at, wp.Name + ": int8 precision of " + strconv.Itoa(bits) + " bits is not 2..8"}
-			}
-			scales := make([]float32, c)
-			for j := range scales {
-				scales[j] = math.Float32frombits(getU32(sraw[4*j:]))
-			}
-			limit := int8(int(1)<<(bits-1) - 1)
-			p.Value = make([]float32, n)
-			for j, b := range q {
-				v := int8(b)
-				if v > limit || v < -limit {
-					return cfg, nil, nil, &ModelError{at, wp.Name + ": value " + strconv.Itoa(int(v)) + " out of range for " + strconv.Itoa(bits) + " bits"}
-				}
-				p.Value[j] = float32(v) * scales[j%c]
-			}
-		default:
-			return cfg, nil, nil, &ModelError{at, wp.Name + ": unknown encoding " + strconv.Itoa(int(enc))}
-		}
-		if r.err != nil {
-			break
-		}
-		for _, v := range p.Value {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return cfg, nil, nil, &ModelError{at, wp.Name + " holds NaN or infinity"}
-			}
-		}
-		params = append(params, p)
-	}
-	if r.err != nil {
-		return cfg, nil, nil, r.err
-	}
-	if r.off != len(r.b) {
-		return cfg, nil, nil, &ModelError{r.off, strconv.Itoa(len(r.b)-r.off) + " unexpected bytes after the last tensor"}
-	}
-	return cfg, params, meta, nil
+	return cfg, r.err
 }
+
+// tensor reads the next tensor, which must be wp (by name and shape).
+func (r *reader) tensor(wp Param) (*Param, error) {
+	at := r.off
+	name := r.str(int(r.u8()))
+	enc, rank := r.u8(), int(r.u8())
+	shape := make([]int, 0, 4)
+	for j := 0; j < rank && j < 8; j++ {
+		shape = append(shape, int(r.u32()))
+	}
+	switch {
+	case r.err != nil:
+		return nil, r.err
+	case name != wp.Name:
+		return nil, merr(at, "tensor ", quote(name), " found where ", wp.Name, " belongs")
+	case rank != len(shape) || !sameShape(shape, wp.Shape):
+		return nil, merr(at, wp.Name, " has shape ", Shape(shape).String(), ", the architecture needs ", Shape(wp.Shape).String())
+	}
+	n := Shape(wp.Shape).Size()
+	p := &Param{Name: wp.Name, Shape: wp.Shape, Value: make([]float32, n)}
+	switch enc {
+	case EncFloat32:
+		raw := r.bytes(4 * n)
+		for j := 0; r.err == nil && j < n; j++ {
+			p.Value[j] = math.Float32frombits(getU32(raw[4*j:]))
+		}
+	case EncInt8:
+		bits := int(r.u8())
+		c := wp.Shape[len(wp.Shape)-1]
+		sraw := r.bytes(4 * c)
+		q := r.bytes(n)
+		if r.err != nil {
+			return nil, r.err
+		}
+		if bits < 2 || bits > 8 {
+			return nil, merr(at, wp.Name, ": precision of ", itoa(bits), " bits is not 2..8")
+		}
+		limit := int8(int(1)<<(bits-1) - 1)
+		for j, b := range q {
+			v := int8(b)
+			if v > limit || v < -limit {
+				return nil, merr(at, wp.Name, ": value ", itoa(int(v)), " out of range for ", itoa(bits), " bits")
+			}
+			p.Value[j] = float32(v) * math.Float32frombits(getU32(sraw[4*(j%c):]))
+		}
+	default:
+		return nil, merr(at, wp.Name, ": unknown encoding ", itoa(int(enc)))
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	for _, v := range p.Value {
+		if v-v != 0 { // NaN or ±Inf
+			return nil, merr(at, wp.Name, " holds NaN or infinity")
+		}
+	}
+	return p, nil
+}
+
+// merr builds a *ModelError from the parts of its message.
+//
+//go:noinline
+func merr(at int, parts ...string) error {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	b := make([]byte, 0, n)
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	return &ModelError{at, string(b)}
+}
+
+// itoa is strconv.Itoa, called from one place (a smaller WebAssembly build).
+//
+//go:noinline
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // CheckIO reports whether cfg takes inputs of shape in and gives classes
 // outputs, so a program can refuse a model file of another architecture with
@@ -483,7 +508,7 @@ func (r *reader) bytes(n int) []byte {
 		return nil
 	}
 	if n < 0 || n > len(r.b)-r.off {
-		r.err = &ModelError{r.off, "truncated: " + commas(n) + " more bytes needed, " + commas(len(r.b)-r.off) + " left"}
+		r.err = merr(r.off, "truncated: ", commas(n), " more bytes needed, ", commas(len(r.b)-r.off), " left")
 		return nil
 	}
 	s := r.b[r.off : r.off+n]
@@ -516,13 +541,6 @@ func (r *reader) u32() uint32 {
 }
 
 func (r *reader) str(n int) string { return string(r.bytes(n)) }
-
-func (r *reader) fail(msg string) error {
-	if r.err == nil {
-		r.err = &ModelError{r.off, msg}
-	}
-	return r.err
-}
 
 func appendU16(b []byte, v uint16) []byte { return append(b, byte(v), byte(v>>8)) }
 func appendU32(b []byte, v uint32) []byte {
