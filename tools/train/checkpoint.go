@@ -23,6 +23,7 @@ type trainState struct {
 	Best         []nn.Param // the parameters of the best epoch so far
 	BestScore    float64    // its validation score
 	BestEpoch    int        // from 1
+	Seconds      float64    // spent training so far, over all runs
 }
 
 // checkpoint is the file's content, encoded with encoding/gob.

@@ -337,7 +337,11 @@ func runTrain(o *options, w io.Writer, train, test *mnist.Set) error {
 		if err := st.load(o.checkpoint, o, m, shuffleSrc); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "Resuming from %s at epoch %d, batch %d\n", o.checkpoint, st.Epoch+1, st.Batch)
+		if st.Epoch >= o.epochs {
+			fmt.Fprintf(w, "Resuming from %s: all %d epochs are done; writing its best epoch again\n", o.checkpoint, st.Epoch)
+		} else {
+			fmt.Fprintf(w, "Resuming from %s at epoch %d, batch %d\n", o.checkpoint, st.Epoch+1, st.Batch)
+		}
 	}
 	shuffleAtEpoch, _ := shuffleSrc.MarshalBinary() // its state before the current epoch's shuffle
 
@@ -376,6 +380,7 @@ func runTrain(o *options, w io.Writer, train, test *mnist.Set) error {
 			prog.batch(p.Batch+1, p.Batches, p.Loss, p.Accuracy)
 			if stopping.Load() && p.Batch+1 < p.Batches {
 				st.Epoch, st.Batch = p.Epoch, p.Batch+1
+				st.Seconds += time.Since(prog.start).Seconds()
 				if err := st.save(o.checkpoint, o, m, shuffleAtEpoch); err != nil {
 					return fmt.Errorf("interrupted, and the checkpoint could not be saved: %w", err)
 				}
@@ -405,6 +410,7 @@ func runTrain(o *options, w io.Writer, train, test *mnist.Set) error {
 			e.TestLoss, e.TestAcc = t.Loss, t.Accuracy
 			extra += fmt.Sprintf(" - test_accuracy: %.4f", t.Accuracy)
 			e.Seconds = prog.endEpoch(batches, r.Loss, r.Accuracy, extra).Seconds()
+			st.Seconds += e.Seconds
 			if stepped < batches {
 				e.Seconds = 0 // a resumed epoch's time is not comparable
 			}
@@ -438,14 +444,14 @@ func runTrain(o *options, w io.Writer, train, test *mnist.Set) error {
 	if err != nil {
 		return err
 	}
-	trainSeconds := time.Since(start).Seconds()
 	if st.Best == nil {
 		return fmt.Errorf("nothing to save: the checkpoint %s had finished all %d epochs already", o.checkpoint, o.epochs)
 	}
 	if err := m.SetParams(st.Best); err != nil {
 		return err
 	}
-	return finish(o, w, m, st, test, testX, penVal, penValX, penValY, trainSeconds)
+	fmt.Fprintf(w, "(%s from start to here, data and evaluation included)\n", seconds(time.Since(start)))
+	return finish(o, w, m, st, test, testX, penVal, penValX, penValY, st.Seconds)
 }
 
 // snapshot copies a model's parameter values.
