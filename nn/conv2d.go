@@ -5,16 +5,16 @@ package nn
 //
 //	y[n, i, j, o] = bias[o] + Σ_{a, b, c} x[n, i+a, j+b, c] · kernel[a, b, c, o]
 //
-// It works as im2col + GEMM on channel-major matrices, which keeps the long
-// dimension (every output pixel of the batch) innermost in the products:
+// It works as im2col + GEMM on pixel-major matrices, so that the product
+// writes the output in its NHWC layout, bias and ReLU included:
 //
-//	col (K, P)  with K = KH·KW·Cin rows in kernel order (a, b, c) and
-//	            P = N·OH·OW columns, the input patch under each output pixel
-//	t   (Cout, P) = kernelᵀ · col, transposed into y (N, OH, OW, Cout)
+//	col (P, K+1) with P = N·OH·OW rows, one per output pixel of the batch: the
+//	             input patch under it in kernel order (a, b, c), K = KH·KW·Cin
+//	             values, and a 1
+//	y   (P, Cout) = relu(col[:, :K] · kernel + bias)
 //
-// The ReLU is applied while transposing t into y, and its mask while
-// transposing the output gradient back: the output is the largest tensor of
-// the tutorial's network, and separate passes over it cost 10% of a step.
+// The column of ones makes the bias gradient a row of the kernel gradient's
+// product: colᵀ · dy is (K+1, Cout), the kernel gradient over the bias's.
 type conv2d struct {
 	h, w, cin    int // input (H, W, Cin)
 	kh, kw, cout int // kernel (KH, KW, ·, Cout)
@@ -22,15 +22,15 @@ type conv2d struct {
 	kernel, bias *Param
 	relu         bool
 
-	n      int
-	col    []float32 // (K, P) the last forward's input patches
-	t      []float32 // (Cout, P) output, later output gradient, channel-major
-	y      []float32 // (N, OH, OW, Cout)
-	x      []float32 // (N, H, W, Cin) during forward
-	dy     []float32 // (N, OH, OW, Cout) during backward
-	dbPart []float32 // (N, Cout) bias gradient of each example
-	dcol   []float32 // (K, P)
-	dx     []float32 // (N, H, W, Cin)
+	n    int
+	col  []float32 // (P, K+1) the last forward's input patches
+	y    []float32 // (N, OH, OW, Cout) = (P, Cout)
+	x    []float32 // (N, H, W, Cin) during forward
+	grad []float32 // (K+1, Cout) kernel and bias gradients
+	part []float32 // partial sums of the gradient's product
+	kt   []float32 // (Cout, K) the kernel transposed
+	dcol []float32 // (P, K)
+	dx   []float32 // (N, H, W, Cin)
 }
 
 func newConv2D(in, out Shape, kernel, bias *Param, relu bool) *conv2d {
@@ -48,147 +48,83 @@ func (c *conv2d) pixels() int { return c.n * c.oh * c.ow }
 func (c *conv2d) forward(x []float32, n int) []float32 {
 	c.n, c.x = n, x
 	k, p := c.rows(), c.pixels()
-	c.col = grow(c.col, k*p)
+	c.col = grow(c.col, p*(k+1))
 	parallel(n, (*convIm2col)(c))
 	c.x = nil
-	c.t = grow(c.t, c.cout*p)
-	sgemm(true, false, c.cout, p, k, 1, c.kernel.Value, c.cout, c.col, p, 0, c.t, p) // (Cout, P) = (K, Cout)ᵀ · (K, P)
 	c.y = grow(c.y, p*c.cout)
-	parallel(n, (*convOutput)(c))
+	gemm(&gemmArgs{m: p, n: c.cout, k: k, a: c.col, lda: k + 1, b: c.kernel.Value, ldb: c.cout,
+		c: c.y, ldc: c.cout, post: c.bias.Value, relu: c.relu}) // (P, Cout) = relu((P, K) · (K, Cout) + bias)
 	return c.y
 }
 
-// convIm2col fills the columns of image i.
+// convIm2col fills the rows of image i's pixels.
 type convIm2col conv2d
 
 func (c *convIm2col) do(i int) {
-	p, img := c.n*c.oh*c.ow, c.oh*c.ow
+	k := c.kh * c.kw * c.cin
+	seg := c.kw * c.cin                             // a row of a patch: contiguous in x
 	x := c.x[i*c.h*c.w*c.cin : (i+1)*c.h*c.w*c.cin] // (H, W, Cin)
-	for a := range c.kh {
-		for b := range c.kw {
-			for ch := range c.cin {
-				r := (a*c.kw+b)*c.cin + ch
-				row := c.col[r*p+i*img : r*p+(i+1)*img] // (OH, OW)
-				for y := range c.oh {
-					src := x[((y+a)*c.w+b)*c.cin+ch:]
-					dst := row[y*c.ow : (y+1)*c.ow]
-					if c.cin == 1 {
-						copy(dst, src[:c.ow])
-						continue
-					}
-					for j := range dst {
-						dst[j] = src[j*c.cin]
-					}
+	img := c.oh * c.ow
+	col := c.col[i*img*(k+1) : (i+1)*img*(k+1)] // (OH·OW, K+1)
+	for y := range c.oh {
+		for xo := range c.ow {
+			row := col[(y*c.ow+xo)*(k+1) : (y*c.ow+xo+1)*(k+1)]
+			for a := range c.kh {
+				src := x[((y+a)*c.w+xo)*c.cin:][:seg]
+				dst := row[a*seg : (a+1)*seg]
+				for t, v := range src {
+					dst[t] = v
 				}
 			}
+			row[k] = 1
 		}
 	}
 }
 
-// convOutput writes image i's output, NHWC, from the channel-major product,
-// adding the bias and applying the ReLU.
-type convOutput conv2d
-
-func (c *convOutput) do(i int) {
-	p, img, cout, doReLU := c.n*c.oh*c.ow, c.oh*c.ow, c.cout, c.relu
-	bias := c.bias.Value[:cout]
-	y := c.y[i*img*cout : (i+1)*img*cout]         // (OH·OW, Cout)
-	t := c.t[i*img:]                              // t[o*p+q] is pixel q of channel o
-	for q0 := 0; q0 < img; q0 += transposeBlock { // a block of y stays in L1
-		q1 := min(q0+transposeBlock, img)
-		yb := y[q0*cout : q1*cout]
-		for o, b := range bias {
-			for q, v := range t[o*p+q0 : o*p+q1] {
-				v += b
-				if doReLU {
-					v = relu(v) // branch-free: the sign of v is a coin toss
-				}
-				yb[q*cout+o] = v
-			}
-		}
-	}
-}
-
-// transposeBlock is how many pixels a transposition does at a time.
-const transposeBlock = 64
-
-// backward: with dt the output gradient in channel-major form (Cout, P),
-// masked by the ReLU (zero where the output is not positive),
+// backward, with dy (P, Cout) first masked by the ReLU (zero where the
+// output is not positive):
 //
-//	dkernel = col · dtᵀ       (K, Cout)
-//	dbias   = Σ_P dt          (Cout)
-//	dcol    = kernel · dt     (K, P), scattered back onto dx (col2im)
+//	(dkernel; dbias) = colᵀ · dy       (K+1, Cout)
+//	dcol             = dy · kernelᵀ    (P, K), scattered back onto dx (col2im)
 func (c *conv2d) backward(dy []float32, needDx bool) []float32 {
 	k, p := c.rows(), c.pixels()
-	c.dy = dy
-	c.dbPart = grow(c.dbPart, c.n*c.cout)
-	parallel(c.n, (*convGradT)(c))
-	c.dy = nil
-	db := c.bias.Grad
-	clear(db)
-	for i := range c.n { // examples in order, for a fixed rounding
-		for o, v := range c.dbPart[i*c.cout : (i+1)*c.cout] {
-			db[o] += v
-		}
+	if c.relu {
+		reluBackward(dy, c.y)
 	}
-	sgemm(false, true, k, c.cout, p, 1, c.col, p, c.t, p, 0, c.kernel.Grad, c.cout)
+	c.grad = grow(c.grad, (k+1)*c.cout)
+	gemm(&gemmArgs{m: k + 1, n: c.cout, k: p, tA: true, a: c.col, lda: k + 1, b: dy, ldb: c.cout,
+		c: c.grad, ldc: c.cout, part: &c.part})
+	copy(c.kernel.Grad, c.grad[:k*c.cout])
+	copy(c.bias.Grad, c.grad[k*c.cout:])
 	if !needDx {
 		return nil
 	}
-	c.dcol = grow(c.dcol, k*p)
-	sgemm(false, false, k, p, c.cout, 1, c.kernel.Value, c.cout, c.t, p, 0, c.dcol, p)
+	c.kt = grow(c.kt, c.cout*k)
+	transpose(c.kt, k, c.kernel.Value, c.cout, k, c.cout)
+	c.dcol = grow(c.dcol, p*k)
+	gemm(&gemmArgs{m: p, n: k, k: c.cout, a: dy, lda: c.cout, b: c.kt, ldb: k, c: c.dcol, ldc: k})
 	c.dx = grow(c.dx, c.n*c.h*c.w*c.cin)
 	parallel(c.n, (*convCol2im)(c))
 	return c.dx
-}
-
-// convGradT transposes image i's output gradient into t, masked by the ReLU,
-// and sums it per channel into dbPart.
-type convGradT conv2d
-
-func (c *convGradT) do(i int) {
-	p, img, cout, doReLU := c.n*c.oh*c.ow, c.oh*c.ow, c.cout, c.relu
-	dy := c.dy[i*img*cout : (i+1)*img*cout] // (OH·OW, Cout)
-	y := c.y[i*img*cout : (i+1)*img*cout]
-	db := c.dbPart[i*cout : (i+1)*cout]
-	clear(db)
-	t := c.t[i*img:]
-	for q0 := 0; q0 < img; q0 += transposeBlock {
-		q1 := min(q0+transposeBlock, img)
-		dyb, yb := dy[q0*cout:q1*cout], y[q0*cout:q1*cout]
-		for o := range db {
-			to := t[o*p+q0 : o*p+q1]
-			s := db[o]
-			for q := range to {
-				v := dyb[q*cout+o]
-				if doReLU {
-					v = reluMask(v, yb[q*cout+o])
-				}
-				to[q] = v
-				s += v
-			}
-			db[o] = s
-		}
-	}
 }
 
 // convCol2im adds image i's patch gradients onto its input gradient.
 type convCol2im conv2d
 
 func (c *convCol2im) do(i int) {
-	p, img := c.n*c.oh*c.ow, c.oh*c.ow
+	k := c.kh * c.kw * c.cin
+	seg := c.kw * c.cin
+	img := c.oh * c.ow
 	dx := c.dx[i*c.h*c.w*c.cin : (i+1)*c.h*c.w*c.cin] // (H, W, Cin)
 	clear(dx)
-	for a := range c.kh {
-		for b := range c.kw {
-			for ch := range c.cin {
-				r := (a*c.kw+b)*c.cin + ch
-				row := c.dcol[r*p+i*img : r*p+(i+1)*img] // (OH, OW)
-				for y := range c.oh {
-					dst := dx[((y+a)*c.w+b)*c.cin+ch:]
-					for j, v := range row[y*c.ow : (y+1)*c.ow] {
-						dst[j*c.cin] += v
-					}
+	dcol := c.dcol[i*img*k : (i+1)*img*k] // (OH·OW, K)
+	for y := range c.oh {
+		for xo := range c.ow {
+			row := dcol[(y*c.ow+xo)*k : (y*c.ow+xo+1)*k]
+			for a := range c.kh {
+				dst := dx[((y+a)*c.w+xo)*c.cin:][:seg]
+				for t, v := range row[a*seg : (a+1)*seg] {
+					dst[t] += v
 				}
 			}
 		}

@@ -9,10 +9,13 @@ type dense struct {
 	kernel, bias *Param
 	relu         bool
 
-	n  int
-	x  []float32 // (N, in) input of the last forward, not owned
-	y  []float32 // (N, out)
-	dx []float32 // (N, in)
+	n    int
+	x    []float32 // (N, in) input of the last forward, not owned
+	y    []float32 // (N, out)
+	dyT  []float32 // (out, N)
+	dxT  []float32 // (in, N)
+	dx   []float32 // (N, in)
+	part []float32 // partial sums of a product over a long k
 }
 
 func newDense(in, out Shape, kernel, bias *Param, relu bool) *dense {
@@ -22,26 +25,25 @@ func newDense(in, out Shape, kernel, bias *Param, relu bool) *dense {
 func (d *dense) forward(x []float32, n int) []float32 {
 	d.n, d.x = n, x
 	d.y = grow(d.y, n*d.out)
-	for i := range n {
-		copy(d.y[i*d.out:(i+1)*d.out], d.bias.Value)
-	}
-	sgemm(false, false, n, d.out, d.in, 1, x, d.in, d.kernel.Value, d.out, 1, d.y, d.out) // (N, out) += (N, in) · (in, out)
-	if d.relu {
-		reluForward(d.y)
-	}
+	gemm(&gemmArgs{m: n, n: d.out, k: d.in, a: x, lda: d.in, b: d.kernel.Value, ldb: d.out,
+		c: d.y, ldc: d.out, bias: d.bias.Value, relu: d.relu, part: &d.part}) // (N, out) = relu(bias + (N, in) · (in, out))
 	return d.y
 }
 
 // backward, with dy first masked by the ReLU:
 //
-//	dkernel = xᵀ · dy         (in, out)
-//	dbias   = Σ_N dy          (out)
-//	dx      = dy · kernelᵀ    (N, in)
+//	dkernel = xᵀ · dy                 (in, out)
+//	dbias   = Σ_N dy                  (out)
+//	dx      = (kernel · dyᵀ)ᵀ         (N, in)
+//
+// dx is computed transposed, so that the product's long side (in) runs down
+// the rows of the kernel as it is stored.
 func (d *dense) backward(dy []float32, needDx bool) []float32 {
 	if d.relu {
 		reluBackward(dy, d.y)
 	}
-	sgemm(true, false, d.in, d.out, d.n, 1, d.x, d.in, dy, d.out, 0, d.kernel.Grad, d.out)
+	gemm(&gemmArgs{m: d.in, n: d.out, k: d.n, tA: true, a: d.x, lda: d.in, b: dy, ldb: d.out,
+		c: d.kernel.Grad, ldc: d.out, part: &d.part})
 	db := d.bias.Grad
 	clear(db)
 	for i := range d.n {
@@ -52,7 +54,12 @@ func (d *dense) backward(dy []float32, needDx bool) []float32 {
 	if !needDx {
 		return nil
 	}
+	d.dyT = grow(d.dyT, d.out*d.n)
+	transpose(d.dyT, d.n, dy, d.out, d.n, d.out)
+	d.dxT = grow(d.dxT, d.in*d.n)
+	gemm(&gemmArgs{m: d.in, n: d.n, k: d.out, a: d.kernel.Value, lda: d.out, b: d.dyT, ldb: d.n,
+		c: d.dxT, ldc: d.n, part: &d.part})
 	d.dx = grow(d.dx, d.n*d.in)
-	sgemm(false, true, d.n, d.in, d.out, 1, dy, d.out, d.kernel.Value, d.out, 0, d.dx, d.in)
+	transpose(d.dx, d.in, d.dxT, d.n, d.in, d.n)
 	return d.dx
 }

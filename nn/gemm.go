@@ -1,15 +1,94 @@
 package nn
 
-// All matrix products of the package go through sgemm (gemm_gonum.go natively,
-// gemm_js.go in WebAssembly), so that a faster kernel can replace them here and
-// nowhere else. Its contract:
+// All matrix products of the package go through gemm (gemm_native.go
+// natively, gemm_js.go in WebAssembly), so that a faster kernel can replace
+// them here and nowhere else. sgemm, the BLAS-style form with alpha, beta and
+// transpositions, is built on it.
 //
-//	sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+// A gemmArgs describes
 //
-// computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, where op(A)
-// is m×k (A is stored k×m when tA), op(B) is k×n (B is stored n×k when tB) and
-// C is m×n; lda, ldb and ldc are the row strides. Every element of C is
-// computed by one fixed sequence of operations, whatever the number of
-// threads.
+//	C = relu?(start + op(A)·B + post)
+//
+// for row-major matrices: op(A) is m×k (A is stored k×m when tA), B is k×n, C
+// is m×n; lda, ldb and ldc are the row strides. start is bias (a row of n,
+// the same for every row of C) when bias is not nil, else C itself when acc,
+// else 0; post, when not nil, is a row of n added to every row after the
+// products; relu replaces the negative results by 0 (a NaN stays NaN).
+//
+// Natively every element of C is computed by one fixed sequence of
+// operations that depends on the shapes alone, never on the number of
+// threads or on how C is cut into tiles: s = start, then s = fma(A(i,l),
+// B(l,j), s) for l ascending (a fused multiply-add, one rounding), then s +
+// post(j). When C is small and k long, k is cut into chunks of splitK whose
+// sums, each an fma sequence from 0, are added to start in chunk order.
+type gemmArgs struct {
+	m, n, k int
+	tA      bool
+	a       []float32
+	lda     int
+	b       []float32
+	ldb     int
+	c       []float32
+	ldc     int
+	bias    []float32
+	post    []float32
+	acc     bool
+	relu    bool
+	// part is scratch for the partial sums of a split k, grown as needed
+	// (nil: allocated per call).
+	part *[]float32
+}
+
+// sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, where
+// op(A) is m×k (A is k×m when tA), op(B) is k×n (B is n×k when tB) and C is
+// m×n; lda, ldb and ldc are the row strides. The layers call gemm directly;
+// this BLAS-style form transposes B into a copy when tB and, unless alpha is
+// 1 and beta 0 or 1, computes the product apart and combines it with C.
+func sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if tB && k > 0 {
+		bt := make([]float32, k*n)
+		transpose(bt, n, b, ldb, n, k)
+		b, ldb = bt, n
+	}
+	g := gemmArgs{m: m, n: n, k: k, tA: tA, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, acc: beta == 1}
+	if alpha == 1 && (beta == 0 || beta == 1) {
+		gemm(&g)
+		return
+	}
+	t := make([]float32, m*n)
+	g.c, g.ldc, g.acc = t, n, false
+	gemm(&g)
+	for i := range m {
+		for j, v := range t[i*n : (i+1)*n] {
+			cv := &c[i*ldc+j]
+			if beta == 0 {
+				*cv = alpha * v
+			} else {
+				*cv = alpha*v + beta**cv
+			}
+		}
+	}
+}
+
+// transpose writes the rows×cols matrix src (row stride lds) into dst as
+// cols×rows (row stride ldd).
+func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	const blk = 16 // a block of both stays in L1
+	for i0 := 0; i0 < rows; i0 += blk {
+		i1 := min(i0+blk, rows)
+		for j0 := 0; j0 < cols; j0 += blk {
+			j1 := min(j0+blk, cols)
+			for i := i0; i < i1; i++ {
+				s := src[i*lds+j0 : i*lds+j1]
+				for j, v := range s {
+					dst[(j0+j)*ldd+i] = v
+				}
+			}
+		}
+	}
+}
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }

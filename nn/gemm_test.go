@@ -94,39 +94,47 @@ func TestSgemm(t *testing.T) {
 	}
 }
 
-func BenchmarkSgemm(b *testing.B) {
+// BenchmarkGemm runs the products of a training step of the tutorial model
+// (batch 32) as the layers call them, and reports GFLOP/s (2 per
+// multiply-add).
+func BenchmarkGemm(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, c := range []struct {
 		name    string
-		tA, tB  bool
+		tA      bool
 		m, n, k int
+		lda     int
+		bias    bool
+		post    bool
+		relu    bool
 	}{
-		{"dense-forward", false, false, 32, 100, 5408},
-		{"dense-dkernel", true, false, 5408, 100, 32},
-		{"dense-dx", false, true, 32, 5408, 100},
-		{"conv-forward", true, false, 32, 21632, 9},
-		{"conv-dkernel", false, true, 9, 32, 21632},
+		{"dense-forward", false, 32, 100, 5408, 5408, true, false, true},  // (N, in) · (in, out)
+		{"dense-dkernel", true, 5408, 100, 32, 5408, false, false, false}, // xᵀ · dy
+		{"dense-dxT", false, 5408, 32, 100, 100, false, false, false},     // kernel · dyᵀ
+		{"conv-forward", false, 21632, 32, 9, 10, false, true, true},      // col · kernel
+		{"conv-dkernel", true, 10, 32, 21632, 10, false, false, false},    // colᵀ · dy
 	} {
-		lda, ldb := c.k, c.n
+		rowsA := c.m
 		if c.tA {
-			lda = c.m
+			rowsA = c.k
 		}
-		if c.tB {
-			ldb = c.k
+		a, _ := randVals(r, rowsA*c.lda, 1)
+		bm, _ := randVals(r, c.k*c.n, 1)
+		bias, _ := randVals(r, c.n, 1)
+		g := gemmArgs{m: c.m, n: c.n, k: c.k, tA: c.tA, a: a, lda: c.lda, b: bm, ldb: c.n,
+			c: make([]float32, c.m*c.n), ldc: c.n, relu: c.relu, part: new([]float32)}
+		if c.bias {
+			g.bias = bias
 		}
-		x, _ := randVals(r, c.m*c.k, 1)
-		y, _ := randVals(r, c.k*c.n, 1)
-		z := make([]float32, c.m*c.n)
+		if c.post {
+			g.post = bias
+		}
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
-			b.ReportMetric(0, "ns/op")
-			start := b.Elapsed()
 			for b.Loop() {
-				sgemm(c.tA, c.tB, c.m, c.n, c.k, 1, x, lda, y, ldb, 0, z, c.n)
+				gemm(&g)
 			}
-			d := (b.Elapsed() - start).Seconds() / float64(b.N)
-			b.ReportMetric(d*1e9, "ns/op")
-			b.ReportMetric(float64(c.m*c.n*c.k)/d/1e9, "GMAC/s")
+			b.ReportMetric(2*float64(c.m*c.n*c.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
 }

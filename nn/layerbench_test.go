@@ -26,21 +26,6 @@ func BenchmarkConvLayer(b *testing.B) {
 			l.backward(dy, false)
 		}
 	})
-	b.Run("output", func(b *testing.B) {
-		for b.Loop() {
-			for i := range 32 {
-				(*convOutput)(l).do(i)
-			}
-		}
-	})
-	l.dy = dy
-	b.Run("gradT", func(b *testing.B) {
-		for b.Loop() {
-			for i := range 32 {
-				(*convGradT)(l).do(i)
-			}
-		}
-	})
 	b.Run("im2col", func(b *testing.B) {
 		l.x = x
 		for b.Loop() {

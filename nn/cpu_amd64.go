@@ -1,0 +1,28 @@
+package nn
+
+// The kernels of kernels_amd64.s need AVX2 and FMA, which the processor must
+// have and the operating system must save with the thread (XCR0). Without
+// them the package runs the pure-Go kernels of kernels_go.go.
+
+func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
+func xgetbv0() (eax, edx uint32)
+
+// useAVX2 selects the assembly kernels; tests clear it to run the Go ones.
+var useAVX2 = hasAVX2FMA()
+
+func hasAVX2FMA() bool {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
+		return false
+	}
+	if xcr0, _ := xgetbv0(); xcr0&6 != 6 { // SSE and AVX state
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<5) != 0 // AVX2
+}
