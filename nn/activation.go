@@ -56,9 +56,10 @@ func reluMask(dy, y float32) float32 {
 	return math.Float32frombits(math.Float32bits(dy) & keep)
 }
 
-// reluBackward zeroes dy where the output y is not positive: the derivative at
-// 0 is taken as 0, as PyTorch and TensorFlow do.
-func reluBackward(dy, y []float32) {
+// reluBackwardGo zeroes dy where the output y is not positive: the derivative
+// at 0 is taken as 0, as PyTorch and TensorFlow do. (reluBackward runs it, or
+// an assembly kernel that does the same.)
+func reluBackwardGo(dy, y []float32) {
 	for k, v := range y {
 		dy[k] = reluMask(dy[k], v)
 	}

@@ -26,6 +26,7 @@ type conv2d struct {
 	col  []float32 // (P, K+1) the last forward's input patches
 	y    []float32 // (N, OH, OW, Cout) = (P, Cout)
 	x    []float32 // (N, H, W, Cin) during forward
+	dy   []float32 // (N, OH, OW, Cout) during backward
 	grad []float32 // (K+1, Cout) kernel and bias gradients
 	part []float32 // partial sums of the gradient's product
 	kt   []float32 // (Cout, K) the kernel transposed
@@ -89,7 +90,9 @@ func (c *convIm2col) do(i int) {
 func (c *conv2d) backward(dy []float32, needDx bool) []float32 {
 	k, p := c.rows(), c.pixels()
 	if c.relu {
-		reluBackward(dy, c.y)
+		c.dy = dy
+		parallel(c.n, (*convReLUBack)(c))
+		c.dy = nil
 	}
 	c.grad = grow(c.grad, (k+1)*c.cout)
 	gemm(&gemmArgs{m: k + 1, n: c.cout, k: p, tA: true, a: c.col, lda: k + 1, b: dy, ldb: c.cout,
@@ -106,6 +109,14 @@ func (c *conv2d) backward(dy []float32, needDx bool) []float32 {
 	c.dx = grow(c.dx, c.n*c.h*c.w*c.cin)
 	parallel(c.n, (*convCol2im)(c))
 	return c.dx
+}
+
+// convReLUBack masks image i's output gradient by the ReLU.
+type convReLUBack conv2d
+
+func (c *convReLUBack) do(i int) {
+	size := c.oh * c.ow * c.cout
+	reluBackward(c.dy[i*size:(i+1)*size], c.y[i*size:(i+1)*size])
 }
 
 // convCol2im adds image i's patch gradients onto its input gradient.

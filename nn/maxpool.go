@@ -40,6 +40,9 @@ func (m *maxPool) forward(x []float32, n int) []float32 {
 type maxPoolForward maxPool
 
 func (m *maxPoolForward) do(i int) {
+	if m.fast(i) {
+		return
+	}
 	c := m.c
 	x := m.x[i*m.h*m.w*c : (i+1)*m.h*m.w*c] // (H, W, C)
 	out := m.oh * m.ow * c
@@ -83,6 +86,9 @@ func (m *maxPool) backward(dy []float32, needDx bool) []float32 {
 type maxPoolBackward maxPool
 
 func (m *maxPoolBackward) do(i int) {
+	if m.fast(i) {
+		return
+	}
 	c := m.c
 	x := m.x[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
 	dx := m.dx[i*m.h*m.w*c : (i+1)*m.h*m.w*c]

@@ -103,9 +103,16 @@ type adamStep Adam
 func (a *adamStep) do(i int) {
 	c := a.chunks[i]
 	p := a.params[c.param]
-	w, g := p.Value[c.lo:c.hi], p.Grad[c.lo:c.hi]
-	m, v := a.m[c.param][c.lo:c.hi], a.v[c.param][c.lo:c.hi]
-	alpha, b1, b2, eps := a.alpha, a.b1, a.b2, a.eps
+	adam(p.Value[c.lo:c.hi], p.Grad[c.lo:c.hi], a.m[c.param][c.lo:c.hi], a.v[c.param][c.lo:c.hi], a.alpha, a.b1, a.b2, a.eps)
+}
+
+// adamGo is one Adam update of w from its gradient g, element by element
+// (adam runs it, or an assembly kernel with the same operations in the same
+// order):
+//
+//	m += (g − m)·b1;  v += (g² − v)·b2;  w −= m·alpha / (√v + eps)
+func adamGo(w, g, m, v []float32, alpha, b1, b2, eps float32) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	for k := range w {
 		gk := g[k]
 		mk := m[k] + (gk-m[k])*b1

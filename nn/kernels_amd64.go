@@ -1,0 +1,74 @@
+package nn
+
+//go:noescape
+func adamAVX2(w, grad, m, v *float32, n int, alpha, b1, b2, eps float32)
+
+//go:noescape
+func reluMaskAVX2(dy, y *float32, n int)
+
+//go:noescape
+func maxPoolRowAVX2(y, x *float32, ow, c, ph, pw, wstride int)
+
+//go:noescape
+func maxPoolBackRowAVX2(dx, x, y, dy *float32, ow, c, ph, pw, wstride int)
+
+// adam applies one Adam update to w from g (see adamGo).
+func adam(w, g, m, v []float32, alpha, b1, b2, eps float32) {
+	n := len(w)
+	g, m, v = g[:n], m[:n], v[:n]
+	done := 0
+	if useAVX2 && n >= 8 {
+		adamAVX2(&w[0], &g[0], &m[0], &v[0], n, alpha, b1, b2, eps)
+		done = n &^ 7
+	}
+	adamGo(w[done:], g[done:], m[done:], v[done:], alpha, b1, b2, eps)
+}
+
+// reluBackward zeroes dy where the output y is not positive (see reluMask).
+func reluBackward(dy, y []float32) {
+	n := len(dy)
+	y = y[:n]
+	done := 0
+	if useAVX2 && n >= 8 {
+		reluMaskAVX2(&dy[0], &y[0], n)
+		done = n &^ 7
+	}
+	reluBackwardGo(dy[done:], y[done:])
+}
+
+// maxPoolFast pools image i with AVX2 when the channels come in vectors of
+// 8, and reports whether it did.
+func (m *maxPoolForward) fast(i int) bool {
+	c := m.c
+	if !useAVX2 || c%8 != 0 || m.oh == 0 || m.ow == 0 {
+		return false
+	}
+	x := m.x[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
+	out := m.oh * m.ow * c
+	y := m.y[i*out : (i+1)*out]
+	for oy := range m.oh {
+		maxPoolRowAVX2(&y[oy*m.ow*c], &x[oy*m.ph*m.w*c], m.ow, c, m.ph, m.pw, 4*m.w*c)
+	}
+	return true
+}
+
+// fast routes image i's gradients with AVX2 when the channels come in
+// vectors of 8, and reports whether it did.
+func (m *maxPoolBackward) fast(i int) bool {
+	c := m.c
+	if !useAVX2 || c%8 != 0 || m.oh == 0 || m.ow == 0 {
+		return false
+	}
+	x := m.x[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
+	dx := m.dx[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
+	out := m.oh * m.ow * c
+	y, dy := m.y[i*out:(i+1)*out], m.dy[i*out:(i+1)*out]
+	if m.oh*m.ph < m.h || m.ow*m.pw < m.w {
+		clear(dx) // rows or columns outside every window
+	}
+	for oy := range m.oh {
+		at := oy * m.ph * m.w * c
+		maxPoolBackRowAVX2(&dx[at], &x[at], &y[oy*m.ow*c], &dy[oy*m.ow*c], m.ow, c, m.ph, m.pw, 4*m.w*c)
+	}
+	return true
+}

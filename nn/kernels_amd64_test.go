@@ -1,0 +1,112 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// The assembly kernels must give the Go kernels' bits. Not parallel: these
+// tests switch useAVX2.
+
+func withAVX2(t *testing.T, on bool, f func()) {
+	t.Helper()
+	if on && !hasAVX2FMA() {
+		t.Skip("no AVX2 and FMA")
+	}
+	saved := useAVX2
+	useAVX2 = on
+	defer func() { useAVX2 = saved }()
+	f()
+}
+
+// specials puts NaNs, infinities, zeros of both signs and subnormals into v.
+func specials(r *rand.Rand, v []float32) {
+	for _, s := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, float32(math.Copysign(0, -1)), 1e-40, -1e-40} {
+		v[r.IntN(len(v))] = s
+	}
+}
+
+func TestAdamAVX2(t *testing.T) {
+	for i, n := range []int{1, 7, 8, 9, 100, 1029} {
+		r := rand.New(rand.NewPCG(3, uint64(i)))
+		w, _ := randVals(r, n, 1)
+		g, _ := randVals(r, n, 1e-3)
+		m, _ := randVals(r, n, 1e-3)
+		v, _ := randVals(r, n, 1e-6)
+		for k := range v {
+			v[k] = abs32(v[k])
+		}
+		g[0] = 0
+		var out [2][]float32
+		for j, on := range []bool{false, true} {
+			w2, m2, v2 := slices.Clone(w), slices.Clone(m), slices.Clone(v)
+			withAVX2(t, on, func() { adam(w2, g, m2, v2, 1e-3, 0.1, 0.001, 1e-7) })
+			out[j] = slices.Concat(w2, m2, v2)
+		}
+		if !slices.Equal(out[0], out[1]) {
+			t.Errorf("%d: n=%d: AVX2 and Go differ", i, n)
+		}
+	}
+}
+
+func TestReLUMaskAVX2(t *testing.T) {
+	for i, n := range []int{1, 8, 13, 100} {
+		r := rand.New(rand.NewPCG(4, uint64(i)))
+		dy, _ := randVals(r, n, 1)
+		y, _ := randVals(r, n, 1)
+		specials(r, y)
+		var out [2][]float32
+		for j, on := range []bool{false, true} {
+			d := slices.Clone(dy)
+			withAVX2(t, on, func() { reluBackward(d, y) })
+			out[j] = d
+		}
+		if !slices.Equal(out[0], out[1]) {
+			t.Errorf("%d: n=%d: AVX2 and Go differ", i, n)
+		}
+	}
+}
+
+func TestMaxPoolAVX2(t *testing.T) {
+	for i, c := range []struct{ n, h, w, ch, ph, pw int }{
+		{2, 4, 4, 8, 2, 2},
+		{3, 7, 5, 16, 2, 2}, // leftover row and column
+		{1, 9, 8, 24, 3, 2},
+		{2, 26, 26, 32, 2, 2},
+	} {
+		r := rand.New(rand.NewPCG(5, uint64(i)))
+		oh, ow := c.h/c.ph, c.w/c.pw
+		x, _ := randVals(r, c.n*c.h*c.w*c.ch, 1)
+		for k := range x { // ties within windows
+			if r.IntN(4) == 0 {
+				x[k] = float32(r.IntN(3))
+			}
+		}
+		specials(r, x)
+		dy, _ := randVals(r, c.n*oh*ow*c.ch, 1)
+		var ys, dxs [2][]float32
+		for j, on := range []bool{false, true} {
+			l := newMaxPool(Shape{c.h, c.w, c.ch}, Shape{oh, ow, c.ch}, [2]int{c.ph, c.pw})
+			withAVX2(t, on, func() {
+				ys[j] = slices.Clone(l.forward(x, c.n))
+				dxs[j] = slices.Clone(l.backward(dy, true))
+			})
+		}
+		same := func(a, b []float32) bool {
+			for k := range a {
+				if math.Float32bits(a[k]) != math.Float32bits(b[k]) && !(a[k] != a[k] && b[k] != b[k]) {
+					return false
+				}
+			}
+			return true
+		}
+		if !same(ys[0], ys[1]) {
+			t.Errorf("%d: forward: AVX2 and Go differ", i)
+		}
+		if !same(dxs[0], dxs[1]) {
+			t.Errorf("%d: backward: AVX2 and Go differ", i)
+		}
+	}
+}
