@@ -42,7 +42,7 @@ if (['light', 'dark'].includes(query.get('theme'))) html.dataset.theme = query.g
 // ---- state ----
 
 const strokes = []; // finished strokes, and the one being drawn last
-let drawing = null; // {id, rect, stroke} while a pointer is down on the pad
+let drawing = null; // {id, type, rect, stroke} while a pointer that came down on the pad is down
 let pen = DEFAULT_PEN;
 let api = null; // globalThis.inkling once the weights are loaded
 let lang = 'en';
@@ -111,11 +111,12 @@ function drawInk() {
   trace(inkCtx, INK_SIZE);
 }
 
-// The pad's backing store follows its CSS size times devicePixelRatio, so
-// strokes stay sharp on HiDPI screens.
+// The pad's drawing fills its content box (inside the border): its backing
+// store follows that box's CSS size times devicePixelRatio, so strokes stay
+// sharp on HiDPI screens, and pointer positions are read relative to it, so
+// the ink lies under the pointer.
 function resizePad() {
-  const rect = pad.getBoundingClientRect();
-  const side = Math.max(1, Math.round(rect.width * (window.devicePixelRatio || 1)));
+  const side = Math.max(1, Math.round(pad.clientWidth * (window.devicePixelRatio || 1)));
   if (pad.width !== side || pad.height !== side) {
     pad.width = pad.height = side;
   }
@@ -126,6 +127,11 @@ matchMedia('(prefers-color-scheme: dark)').addEventListener('change', drawPad);
 
 // ---- pointer input ----
 
+function contentRect() {
+  const r = pad.getBoundingClientRect();
+  return { left: r.left + pad.clientLeft, top: r.top + pad.clientTop, width: pad.clientWidth, height: pad.clientHeight };
+}
+
 function pointAt(rect, e) {
   return [(e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height];
 }
@@ -135,18 +141,41 @@ function addPoint(stroke, p) {
   if (Math.hypot(p[0] - last[0], p[1] - last[1]) >= MIN_STEP) stroke.push(p);
 }
 
+// A stroke ends at pointerup or pointercancel, wherever the pointer is then:
+// moves, ups and cancels are heard on the window, not only on the pad. Pointer
+// capture keeps them coming to the pad, but a stroke does not depend on it:
+// Chromium can report lostpointercapture just after pointerdown, before the
+// stroke's moves (seen in the browser tests: a few digits in a hundred), and
+// ending the stroke there lost the digit.
 pad.addEventListener('pointerdown', (e) => {
-  if (drawing || (e.pointerType === 'mouse' && e.button !== 0)) return;
+  if (e.pointerType === 'mouse' && e.button !== 0) return;
+  if (drawing) {
+    // Another finger or pen while one draws is ignored. The same kind of
+    // pointer coming down again as the primary one means that the last
+    // stroke's end never reached the page (released outside an embedding
+    // frame, say): that stroke ends here.
+    if (!e.isPrimary || e.pointerType !== drawing.type) return;
+    finishStroke();
+  }
   e.preventDefault();
-  pad.setPointerCapture(e.pointerId);
-  const rect = pad.getBoundingClientRect();
-  drawing = { id: e.pointerId, rect, stroke: [pointAt(rect, e)] };
+  try {
+    pad.setPointerCapture(e.pointerId);
+  } catch {
+    // The pointer is already gone; its up or cancel follows.
+  }
+  const rect = contentRect();
+  drawing = { id: e.pointerId, type: e.pointerType, rect, stroke: [pointAt(rect, e)] };
   strokes.push(drawing.stroke);
   askFrame(true);
 });
 
-pad.addEventListener('pointermove', (e) => {
+window.addEventListener('pointermove', (e) => {
   if (!drawing || e.pointerId !== drawing.id) return;
+  if (e.pointerType !== 'touch' && e.buttons === 0) {
+    // The button went up where the page could not see it.
+    finishStroke();
+    return;
+  }
   const events = e.getCoalescedEvents ? e.getCoalescedEvents() : [];
   for (const ev of events.length ? events : [e]) addPoint(drawing.stroke, pointAt(drawing.rect, ev));
   askFrame(true);
@@ -155,13 +184,16 @@ pad.addEventListener('pointermove', (e) => {
 function endStroke(e) {
   if (!drawing || e.pointerId !== drawing.id) return;
   if (e.type === 'pointerup') addPoint(drawing.stroke, pointAt(drawing.rect, e));
+  finishStroke();
+}
+
+function finishStroke() {
   drawing = null;
   drawPad();
   predictNow(true);
 }
-pad.addEventListener('pointerup', endStroke);
-pad.addEventListener('pointercancel', endStroke);
-pad.addEventListener('lostpointercapture', endStroke);
+window.addEventListener('pointerup', endStroke);
+window.addEventListener('pointercancel', endStroke);
 pad.addEventListener('contextmenu', (e) => e.preventDefault());
 
 // ---- live prediction, at most once per animation frame ----
@@ -306,7 +338,13 @@ function announce(message) {
 // ---- clear and undo ----
 
 function clearPad() {
-  if (drawing) pad.releasePointerCapture?.(drawing.id);
+  if (drawing) {
+    try {
+      pad.releasePointerCapture(drawing.id);
+    } catch {
+      // That pointer is no longer down.
+    }
+  }
   drawing = null;
   strokes.length = 0;
   drawPad();
