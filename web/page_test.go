@@ -1,0 +1,351 @@
+package web
+
+// The page as people use it: loading, drawing, Clear and Undo, answers
+// while drawing, a phone, and a broken model file.
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"inkling/mnist"
+)
+
+// checkClean fails the test if the page logged an error or an uncaught
+// exception, broke its Content-Security-Policy, or asked any origin but its
+// own for anything.
+func (p *tab) checkClean(origin string) {
+	p.tb.Helper()
+	requests, errs := p.recorded()
+	if len(errs) > 0 {
+		p.tb.Errorf("console errors or exceptions: %q", errs)
+	}
+	if v := eval[[]string](p, `globalThis.__cspViolations || []`); len(v) > 0 {
+		p.tb.Errorf("Content-Security-Policy violations: %q", v)
+	}
+	if len(requests) == 0 {
+		p.tb.Error("no requests recorded: the network log is not working")
+	}
+	for _, u := range requests {
+		if !sameOrigin(u, origin) {
+			p.tb.Errorf("request to another origin: %s", u)
+		}
+	}
+}
+
+// inkPixels counts the visible pad's pixels with any ink.
+func (p *tab) inkPixels() int {
+	p.tb.Helper()
+	return eval[int](p, `(() => {
+  const pad = document.getElementById('pad');
+  const a = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height).data;
+  let n = 0;
+  for (let i = 3; i < a.length; i += 4) if (a[i] !== 0) n++;
+  return n;
+})()`)
+}
+
+// hasInkClass reports whether the pad's box says it has ink (which hides
+// the "draw here" hint).
+func (p *tab) hasInkClass() bool {
+	p.tb.Helper()
+	return eval[bool](p, `document.querySelector('.pad-box').classList.contains('has-ink')`)
+}
+
+// wantEmpty fails unless the answer is the empty one: no digit, no
+// probabilities, nothing drawn.
+func (p *tab) wantEmpty(when string) {
+	p.tb.Helper()
+	if a := p.answer(); a != (answer{State: "empty"}) {
+		p.tb.Errorf("%s: answer %+v, want none (data-digit and data-probs empty, data-state empty)", when, a)
+	}
+	if n := p.inkPixels(); n != 0 {
+		p.tb.Errorf("%s: %d inked pixels on the pad, want none", when, n)
+	}
+	if p.hasInkClass() {
+		p.tb.Errorf("%s: .pad-box has-ink is set", when)
+	}
+}
+
+// click clicks the element with a real mouse click at its centre.
+func (p *tab) click(id string) {
+	p.tb.Helper()
+	p.do(chromedp.Click(chromedp.ID(id)))
+}
+
+// key presses a key (with Ctrl if ctrl) as a keyboard does.
+func (p *tab) key(k string, ctrl bool) {
+	p.tb.Helper()
+	var opts []chromedp.KeyOption
+	if ctrl {
+		opts = append(opts, chromedp.KeyModifiers(chromedp.ModifierCtrl))
+	}
+	p.do(chromedp.KeyEvent(k, opts...))
+}
+
+// digitOf returns the first held-out pen digit with the label and the given
+// number of strokes (0: any).
+func digitOf(tb testing.TB, label, strokes int) mnist.StrokeDigit {
+	tb.Helper()
+	for _, d := range heldOut(tb)[label] {
+		if strokes == 0 || len(d.Strokes) == strokes {
+			return d
+		}
+	}
+	tb.Fatalf("no held-out %d with %d strokes", label, strokes)
+	return mnist.StrokeDigit{}
+}
+
+func TestPage(t *testing.T) {
+	origin := serve(t, nil)
+	page := origin + "/"
+
+	t.Run("ready", func(t *testing.T) {
+		t.Parallel()
+		p := newTab(t, desktop)
+		p.openReady(page)
+		if hidden := eval[bool](p, `document.getElementById('status').hidden`); !hidden {
+			t.Errorf("#status is shown on a ready page: %q", eval[string](p, `document.getElementById('status').textContent`))
+		}
+		// A blank pad, nothing drawn yet: no digit.
+		p.wantEmpty("blank pad")
+		requests, _ := p.recorded()
+		for _, want := range []string{"/web/app.js", "/web/inkling.wasm", "/weights/model.bin"} {
+			if !slices.ContainsFunc(requests, func(u string) bool { return strings.HasSuffix(u, want) }) {
+				t.Errorf("no request for %s among %q", want, requests)
+			}
+		}
+		p.checkClean(origin)
+	})
+
+	t.Run("clear", func(t *testing.T) {
+		t.Parallel()
+		p := newTab(t, desktop)
+		p.openReady(page)
+		rect := p.pad()
+		for i, clear := range []func(){
+			func() { p.click("clear") },
+			func() { p.key(kb.Escape, false) },
+		} {
+			p.draw(onPad(place(digitOf(t, 3, 0), 2.0/3, 0.5, 0.5), rect))
+			if a := p.answer(); a.State == "empty" || a.Probs == "" {
+				t.Fatalf("%d: a 3 was drawn but the page shows no answer: %+v", i, a)
+			}
+			if !p.hasInkClass() || p.inkPixels() == 0 {
+				t.Errorf("%d: a 3 was drawn but the pad shows no ink", i)
+			}
+			clear()
+			p.wantEmpty([]string{"after #clear", "after Escape"}[i])
+		}
+		p.checkClean(origin)
+	})
+
+	t.Run("speck", func(t *testing.T) {
+		t.Parallel()
+		p := newTab(t, desktop)
+		p.openReady(page)
+		r := p.pad()
+		c := pt{r.X + r.W/2, r.Y + r.H/2}
+		// A tap: a dot of the page's pen.
+		p.draw([][]pt{{c}})
+		if a := p.answer(); a.Digit != "" || a.State != "empty" {
+			t.Errorf("a tap: answer %+v, want no digit", a)
+		}
+		// A tiny scribble, 3 CSS pixels long.
+		p.draw([][]pt{{c, {c.X + 3, c.Y + 1}}})
+		if a := p.answer(); a.Digit != "" || a.State != "empty" {
+			t.Errorf("a speck: answer %+v, want no digit", a)
+		}
+		if p.inkPixels() == 0 {
+			t.Error("the speck is not shown on the pad")
+		}
+		p.checkClean(origin)
+	})
+
+	t.Run("undo", func(t *testing.T) {
+		t.Parallel()
+		p := newTab(t, desktop)
+		p.openReady(page)
+		rect := p.pad()
+		four := onPad(place(digitOf(t, 4, 2), 2.0/3, 0.5, 0.5), rect)
+		p.draw(four[:1])
+		one := p.answer()
+		p.draw(four[1:])
+		both := p.answer()
+		if one.Probs == "" || both.Probs == "" || one.Probs == both.Probs {
+			t.Fatalf("a two-stroke 4: the answers after stroke 1 (%+v) and 2 (%+v) should differ", one, both)
+		}
+		p.click("undo")
+		if a := p.answer(); a != one {
+			t.Errorf("after #undo: %+v, want the first stroke's answer %+v", a, one)
+		}
+		p.draw(four[1:])
+		if a := p.answer(); a != both {
+			t.Errorf("the second stroke again: %+v, want %+v", a, both)
+		}
+		p.key("z", true)
+		if a := p.answer(); a != one {
+			t.Errorf("after Ctrl+Z: %+v, want the first stroke's answer %+v", a, one)
+		}
+		p.key("z", true)
+		p.wantEmpty("after undoing both strokes")
+		p.click("undo") // nothing left to undo
+		p.wantEmpty("after #undo on a blank pad")
+		p.checkClean(origin)
+	})
+
+	// The answer shows while a stroke is being drawn, before the pointer
+	// goes up: the moves come one animation frame apart, as from a hand.
+	t.Run("live", func(t *testing.T) {
+		t.Parallel()
+		p := newTab(t, desktop)
+		p.openReady(page)
+		rect := p.pad()
+		var shown []string
+		for _, label := range []int{0, 2, 3, 6} {
+			pts := resample(onPad(place(digitOf(t, label, 1), 2.0/3, 0.5, 0.5), rect)[0])
+			half := len(pts) / 2
+			p.stroke(pts[:half+1], keepDown)
+			// Half way along the stroke, an answer is already there.
+			mid, err := chromedp.Run(p.ctx, chromedp.Poll[answer](
+				`(() => { const d = document.getElementById('prediction').dataset; return d.state !== 'empty' && {digit: d.digit, probs: d.probs, state: d.state}; })()`,
+				chromedp.WithPollingTimeout(5*time.Second)))
+			if err != nil {
+				t.Fatalf("a %d, half drawn with the button held: no answer shown (%v)", label, err)
+			}
+			p.stroke(pts[half:], keepDown)
+			// The whole stroke, the button still held: wait for a digit
+			// (an unsure answer shows none, so do not wait forever).
+			before, err := chromedp.Run(p.ctx, chromedp.Poll[answer](
+				`(() => { const d = document.getElementById('prediction').dataset; return d.digit !== '' && {digit: d.digit, probs: d.probs, state: d.state}; })()`,
+				chromedp.WithPollingTimeout(3*time.Second)))
+			if err != nil {
+				before = p.answer()
+			}
+			p.lift(pts[len(pts)-1])
+			after := p.answer()
+			t.Logf("a %d: half way %q (%s), before the pointer went up %q (%s), after %q (%s)", label, mid.Digit, mid.State, before.Digit, before.State, after.Digit, after.State)
+			if before.Digit != "" {
+				shown = append(shown, before.Digit)
+			}
+			p.click("clear")
+		}
+		if len(shown) == 0 {
+			t.Error("no digit was shown before the pointer went up, for any of 4 single-stroke digits")
+		}
+		p.checkClean(origin)
+	})
+
+	// On a phone a finger draws on the pad; the page does not scroll.
+	t.Run("phone", func(t *testing.T) {
+		t.Parallel()
+		p := newTab(t, phone)
+		p.openReady(page)
+		rect := p.pad()
+		scrollable := eval[bool](p, `document.scrollingElement.scrollHeight > innerHeight + 50`)
+		if !scrollable {
+			t.Log("note: the page fits the phone's screen, so scrolling could not show anyway")
+		}
+		y0 := eval[float64](p, `scrollY`)
+		p.draw(onPad(place(digitOf(t, 2, 0), 2.0/3, 0.5, 0.5), rect))
+		// A stroke from the bottom of the pad to the top: a finger that
+		// scrolled would move the page by about the pad's height.
+		p.draw([][]pt{{{rect.X + rect.W*0.9, rect.Y + rect.H*0.95}, {rect.X + rect.W*0.9, rect.Y + rect.H*0.05}}})
+		if y := eval[float64](p, `scrollY`); y != y0 {
+			t.Errorf("drawing scrolled the page from %v to %v", y0, y)
+		}
+		if a := p.answer(); a.Probs == "" {
+			t.Errorf("no answer after drawing with a finger: %+v", a)
+		}
+		if !p.hasInkClass() || p.inkPixels() == 0 {
+			t.Error("no ink on the pad after drawing with a finger")
+		}
+		p.checkClean(origin)
+	})
+
+	// A model file that is not the right one: the page says so and draws no
+	// conclusions.
+	for _, c := range []struct {
+		name string
+		want string // in #status
+		wrap func(http.Handler) http.Handler
+	}{
+		{"flipped", "model.bin", serveModel(t, func(b []byte) []byte {
+			for i := range b {
+				b[i] ^= 0xFF
+			}
+			return b
+		})},
+		{"one-byte", "model.bin", serveModel(t, func(b []byte) []byte {
+			b[len(b)/2] ^= 0x01
+			return b
+		})},
+		{"truncated", "model.bin", serveModel(t, func(b []byte) []byte { return b[:len(b)*2/3] })},
+		{"404", "404", func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/weights/model.bin" {
+					http.NotFound(w, r)
+					return
+				}
+				h.ServeHTTP(w, r)
+			})
+		}},
+	} {
+		t.Run("model-"+c.name, func(t *testing.T) {
+			t.Parallel()
+			o := serve(t, c.wrap)
+			p := newTab(t, desktop)
+			if state := p.open(o + "/"); state != "error" {
+				t.Fatalf("data-ready=%q, want error", state)
+			}
+			status := eval[struct {
+				Text   string
+				Hidden bool
+				Error  bool
+			}](p, `(() => { const s = document.getElementById('status'); return {Text: s.textContent, Hidden: s.hidden, Error: s.classList.contains('error')}; })()`)
+			t.Logf("#status: %s", status.Text)
+			if status.Hidden || !status.Error {
+				t.Errorf("#status hidden=%v error=%v, want shown as an error", status.Hidden, status.Error)
+			}
+			if !strings.Contains(status.Text, c.want) || len(status.Text) < 40 {
+				t.Errorf("#status %q does not explain (want a sentence naming %q)", status.Text, c.want)
+			}
+			for _, junk := range []string{"undefined", "[object", "NaN", "null"} {
+				if strings.Contains(status.Text, junk) {
+					t.Errorf("#status %q contains %q", status.Text, junk)
+				}
+			}
+			p.draw(onPad(place(digitOf(t, 7, 0), 2.0/3, 0.5, 0.5), p.pad()))
+			if a := p.answer(); a.Digit != "" || a.Probs != "" {
+				t.Errorf("without a model the page answered %+v", a)
+			}
+		})
+	}
+}
+
+// serveModel returns a wrapper that serves weights/model.bin changed by f.
+func serveModel(tb testing.TB, f func([]byte) []byte) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/weights/model.bin" {
+				h.ServeHTTP(w, r)
+				return
+			}
+			b, err := os.ReadFile(filepath.Join(repoRoot(tb), "weights", "model.bin"))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "application/octet-stream")
+			w.Header().Set("Cache-Control", "no-store")
+			w.Write(f(b))
+		})
+	}
+}
