@@ -19,8 +19,9 @@
 //	    the network saw (0..255, white ink on black, row by row).
 //
 // All the numbers happen in Go, in the same packages the trainer uses:
-// inkling/mnist/ink turns the pixels into MNIST form, inkling/nn runs the
-// network. Go does not touch the page. A panic would stop the Go instance for
+// inkling/mnist/ink turns the pixels into MNIST form, and inkling/nn's
+// Predictor runs the network (only where the drawing has ink; the training
+// code stays out of the build). Go does not touch the page. A panic would stop the Go instance for
 // good, so every function recovers and answers {error} instead; bad arguments
 // are answered the same way.
 package main
@@ -39,14 +40,21 @@ const version = "1"
 const unsureBelow = 0.5
 
 // The network's input: 28×28 grey images, ten classes.
+var inputShape = nn.Shape{ink.Size, ink.Size, 1}
+
+const classes = 10
+
+// JavaScript's constructors, looked up once.
 var (
-	inputShape = nn.Shape{ink.Size, ink.Size, 1}
-	classes    = 10
+	jsObject     = js.Global().Get("Object")
+	jsArray      = js.Global().Get("Array")
+	jsUint8Array = js.Global().Get("Uint8Array")
+	jsUint8Clamp = js.Global().Get("Uint8ClampedArray")
 )
 
 // state is everything load and predict share, reused from call to call.
 type state struct {
-	model  *nn.Sequential
+	model  *nn.Predictor
 	pre    ink.Preprocessor
 	pixels []byte
 	input  [ink.Size * ink.Size]float32
@@ -57,7 +65,7 @@ type state struct {
 var st state
 
 func main() {
-	api := js.Global().Get("Object").New()
+	api := jsObject.New()
 	api.Set("version", version)
 	api.Set("pen", ink.PenWidth)
 	api.Set("load", js.FuncOf(guard(load)))
@@ -89,7 +97,7 @@ func guard(f func(args []js.Value) any) func(js.Value, []js.Value) any {
 // object makes a JavaScript object from key, value pairs. (js.ValueOf of a Go
 // map would do too, but would add Go's map code to the WebAssembly build.)
 func object(kv ...any) js.Value {
-	o := js.Global().Get("Object").New()
+	o := jsObject.New()
 	for i := 0; i+1 < len(kv); i += 2 {
 		o.Set(kv[i].(string), kv[i+1])
 	}
@@ -105,7 +113,7 @@ func load(args []js.Value) any {
 	}
 	data := make([]byte, args[0].Length())
 	js.CopyBytesToGo(data, args[0])
-	m, meta, err := nn.LoadModel(data)
+	m, meta, err := nn.LoadPredictor(data)
 	if err != nil {
 		return failure(err.Error())
 	}
@@ -114,15 +122,11 @@ func load(args []js.Value) any {
 	}
 	st.model = m
 	st.probs = make([]float32, classes)
-	n := 0
-	for _, p := range m.Params() {
-		n += len(p.Value)
-	}
 	kv := object()
 	for _, e := range meta {
 		kv.Set(e[0], e[1])
 	}
-	return object("ok", true, "params", n, "meta", kv)
+	return object("ok", true, "params", m.ParamCount(), "meta", kv)
 }
 
 // predict reads the digit drawn on a canvas.
@@ -150,14 +154,16 @@ func predict(args []js.Value) any {
 		return failure(err.Error())
 	}
 	digit := st.model.PredictOne(st.probs, st.input[:])
-	probs := js.Global().Get("Array").New(len(st.probs))
+	// Array.of(p0, …, p9): one call into JavaScript instead of eleven.
+	var ps [classes]any
 	for i, p := range st.probs {
-		probs.SetIndex(i, float64(p))
+		ps[i] = float64(p)
 	}
+	probs := jsArray.Call("of", ps[:]...)
 	for i, v := range st.input {
 		st.view[i] = byte(v*255 + 0.5)
 	}
-	view := js.Global().Get("Uint8Array").New(len(st.view))
+	view := jsUint8Array.New(len(st.view))
 	js.CopyBytesToJS(view, st.view[:])
 	return object("digit", digit, "probs", probs, "unsure", st.probs[digit] < unsureBelow, "input", view)
 }
@@ -166,7 +172,7 @@ func predict(args []js.Value) any {
 // kinds js.CopyBytesToGo accepts.
 func isBytes(v js.Value) bool {
 	return v.Type() == js.TypeObject &&
-		(v.InstanceOf(js.Global().Get("Uint8Array")) || v.InstanceOf(js.Global().Get("Uint8ClampedArray")))
+		(v.InstanceOf(jsUint8Array) || v.InstanceOf(jsUint8Clamp))
 }
 
 // intArg returns v as an int if it is a whole number in a sane range.

@@ -3,12 +3,15 @@
 package main
 
 import (
+	"math"
 	"os"
 	"strings"
 	"syscall/js"
 	"testing"
 
+	"inkling/mnist"
 	"inkling/mnist/ink"
+	"inkling/nn"
 )
 
 // These tests run in Node (make test-wasm): they call the functions the page
@@ -20,7 +23,7 @@ func uint8Array(b []byte) js.Value {
 	return a
 }
 
-func mustLoad(t *testing.T) {
+func mustLoad(t testing.TB) {
 	t.Helper()
 	data, err := os.ReadFile("../weights/model.bin")
 	if err != nil {
@@ -149,5 +152,134 @@ func TestSurvivesAbuse(t *testing.T) {
 	res := call(predict, good, w, h)
 	if d := res.Get("digit"); d.IsUndefined() || d.Int() != 7 {
 		t.Fatalf("after 1,000 bad calls: %v %v", d, res.Get("error"))
+	}
+}
+
+// TestLoadOtherArchitecture gives load model files the page cannot use: of
+// an architecture outside the Predictor's family, and of the family but
+// for other inputs.
+func TestLoadOtherArchitecture(t *testing.T) {
+	defer mustLoad(t) // leave the shipped model loaded for the other tests
+	family := nn.Tutorial()
+	family.Input = nn.Shape{20, 20, 1}
+	flat := nn.Config{Input: nn.Shape{28, 28, 1}, Layers: []nn.LayerConfig{
+		{Type: nn.TypeFlatten},
+		{Type: nn.TypeDense, Units: 10, Activation: nn.ActSoftmax},
+	}}
+	for i, tc := range []struct {
+		cfg  nn.Config
+		want string
+	}{
+		{flat, "a Predictor runs conv2d(relu)"},
+		{family, "this page needs the weights/model.bin made for it"},
+	} {
+		m, err := nn.New(tc.cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := m.MarshalModel(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := call(load, uint8Array(data))
+		if e := res.Get("error"); e.IsUndefined() || !strings.Contains(e.String(), tc.want) {
+			t.Errorf("%d: load: error %v, want one containing %q", i, e, tc.want)
+		}
+	}
+}
+
+// TestPredictAsSequential checks predict's answers against the same steps
+// taken with the package APIs and Sequential, the network as trained, on pen
+// digits drawn as the page draws them.
+func TestPredictAsSequential(t *testing.T) {
+	mustLoad(t)
+	data, err := os.ReadFile("../weights/model.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := nn.LoadModel(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digits, err := mnist.LoadStrokes("../data/pendigits-train-strokes.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const side, n = 224, 40
+	want := make([]float32, 10)
+	var x [ink.Size * ink.Size]float32
+	for i := range n {
+		d := digits[i*len(digits)/n]
+		rgba := drawDigit(d, side)
+		res := call(predict, uint8Array(rgba), side, side)
+		if e := res.Get("error"); !e.IsUndefined() {
+			t.Fatalf("digit %d: %s", i, e.String())
+		}
+		if err := ink.FromRGBA(x[:], rgba, side, side); err != nil {
+			t.Fatal(err)
+		}
+		top := m.PredictOne(want, x[:])
+		probs := res.Get("probs")
+		for j, w := range want {
+			if got := probs.Index(j).Float(); math.Abs(got-float64(w)) > 1e-5 {
+				t.Errorf("digit %d (a %d): p[%d] = %v, Sequential %v", i, d.Label, j, got, w)
+			}
+		}
+		if got := res.Get("digit").Int(); got != top && math.Abs(float64(want[got]-want[top])) > 1e-5 {
+			t.Errorf("digit %d (a %d): read as %d, Sequential %d", i, d.Label, got, top)
+		}
+		if unsure := res.Get("unsure").Bool(); unsure != (want[top] < unsureBelow) {
+			t.Errorf("digit %d: unsure %v with p = %v", i, unsure, want[top])
+		}
+		view := make([]byte, ink.Size*ink.Size)
+		js.CopyBytesToGo(view, res.Get("input"))
+		for k, v := range x {
+			if view[k] != byte(v*255+0.5) {
+				t.Fatalf("digit %d: input[%d] = %d, want %d", i, k, view[k], byte(v*255+0.5))
+			}
+		}
+	}
+}
+
+// drawDigit draws a pen digit on a side×side transparent RGBA canvas as the
+// page does: two thirds of the pad tall, centred, with the page's pen.
+func drawDigit(d mnist.StrokeDigit, side int) []byte {
+	strokes := make([]ink.Stroke, len(d.Strokes))
+	for j, st := range d.Strokes {
+		for _, p := range st {
+			strokes[j] = append(strokes[j], ink.Point{X: p[0], Y: p[1]})
+		}
+	}
+	gray := make([]byte, side*side)
+	s := float64(side)
+	ink.Rasterize(gray, side, side, ink.Fit(strokes, s*2/3, s/2, s/2), ink.PenWidth*s)
+	rgba := make([]byte, 4*side*side)
+	for i, v := range gray {
+		rgba[4*i+3] = v
+	}
+	return rgba
+}
+
+// BenchmarkPredict is inkling.predict as the page calls it, on pen digits
+// drawn on the page's 224×224 canvas (a different one each call): the copy
+// of the pixels, preprocessing, the network and the answer's JavaScript
+// values.
+func BenchmarkPredict(b *testing.B) {
+	mustLoad(b)
+	digits, err := mnist.LoadStrokes("../data/pendigits-train-strokes.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	const side, n = 224, 100
+	args := make([][]js.Value, n)
+	for i := range args {
+		args[i] = []js.Value{uint8Array(drawDigit(digits[i*len(digits)/n], side)), js.ValueOf(side), js.ValueOf(side)}
+	}
+	f := guard(predict)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		f(js.Undefined(), args[i%n])
+		i++
 	}
 }

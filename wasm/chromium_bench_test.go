@@ -1,0 +1,199 @@
+//go:build !js
+
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"inkling/mnist"
+	"inkling/mnist/ink"
+)
+
+// BenchmarkChromiumPredict times inkling.predict as the page calls it, in
+// headless Chromium: the wasm built as `make wasm` builds it, the shipped
+// weights, and pen digits (data/pendigits-train-strokes.json) drawn with
+// ink.Rasterize on a 224×224 canvas as the page draws them (two thirds of the
+// pad, centred, the page's pen), a different digit each call. Each call is
+// timed with performance.now() around inkling.predict alone (preprocessing
+// and network included; the canvas readback not), on a cross-origin isolated
+// page (COOP and COEP headers) so that the timer's resolution is 5 µs, as the
+// TF.js reference in ../shared/anchors/tfjs is timed. It reports the median,
+// the 10th and 90th percentiles and the share of digits read right, once,
+// whatever b.N; run it with -benchtime 1x:
+//
+//	go test -run XXX -bench ChromiumPredict -benchtime 1x ./wasm/
+//
+// Chromium is $CHROME_PATH, else chromium on PATH; without it the benchmark
+// is skipped.
+func BenchmarkChromiumPredict(b *testing.B) {
+	chrome := os.Getenv("CHROME_PATH")
+	if chrome == "" {
+		var err error
+		if chrome, err = exec.LookPath("chromium"); err != nil {
+			b.Skip("no chromium on PATH and CHROME_PATH is not set")
+		}
+	}
+	const n, warmup, side = 1000, 200, 224
+	wasm := buildWasm(b)
+	gray, labels := penDigits(b, n, side)
+	model, err := os.ReadFile("../weights/model.bin")
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	mux := http.NewServeMux()
+	serve := func(path, typ string, data []byte) {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", typ)
+			w.Write(data)
+		})
+	}
+	serve("/{$}", "text/html; charset=utf-8", []byte(benchPage))
+	serve("/model.bin", "application/octet-stream", model)
+	serve("/digits.bin", "application/octet-stream", gray)
+	serve("/labels.bin", "application/octet-stream", labels)
+	mux.HandleFunc("/inkling.wasm", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/wasm")
+		http.ServeFile(w, r, wasm)
+	})
+	mux.HandleFunc("/wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		http.ServeFile(w, r, wasmExecJS())
+	})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+		w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
+		w.Header().Set("Cross-Origin-Resource-Policy", "same-origin")
+		mux.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+
+	dir := b.TempDir()
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome), chromedp.UserDataDir(dir),
+		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+	)...)
+	defer acancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	url := srv.URL + "/?n=" + strconv.Itoa(n) + "&warmup=" + strconv.Itoa(warmup) + "&side=" + strconv.Itoa(side)
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		b.Fatal(err)
+	}
+	tctx, tcancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer tcancel()
+	res, err := chromedp.Run(tctx, chromedp.Evaluate[benchResult]("window.benchDone", chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !res.Isolated {
+		b.Error("the page was not cross-origin isolated: the timer is coarse")
+	}
+	b.Logf("%s, %s: median %.4f ms, p10 %.4f, p90 %.4f, min %.4f over %d predictions (after %d to warm up); %.1f%% read right",
+		time.Now().UTC().Format(time.DateOnly), res.UserAgent, res.Median, res.P10, res.P90, res.Min, res.N, warmup, 100*res.Accuracy)
+	b.ReportMetric(res.Median, "ms/predict")
+	b.ReportMetric(res.P90, "p90-ms")
+	b.ReportMetric(0, "ns/op") // not meaningful: one run whatever b.N
+}
+
+// benchResult is what the page measures.
+type benchResult struct {
+	Median    float64 `json:"median"`
+	P10       float64 `json:"p10"`
+	P90       float64 `json:"p90"`
+	Min       float64 `json:"min"`
+	N         int     `json:"n"`
+	Accuracy  float64 `json:"accuracy"`
+	Isolated  bool    `json:"isolated"`
+	UserAgent string  `json:"userAgent"`
+}
+
+// penDigits draws n pen digits, spread over the file and its classes and
+// writers, as the page draws them on a side×side canvas: one byte of ink a
+// pixel, digit after digit, and their labels.
+func penDigits(tb testing.TB, n, side int) (gray, labels []byte) {
+	tb.Helper()
+	digits, err := mnist.LoadStrokes("")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(digits) < n {
+		tb.Fatalf("%d pen digits, want %d", len(digits), n)
+	}
+	gray = make([]byte, n*side*side)
+	s := float64(side)
+	for i := range n {
+		d := digits[i*len(digits)/n]
+		strokes := make([]ink.Stroke, len(d.Strokes))
+		for j, st := range d.Strokes {
+			for _, p := range st {
+				strokes[j] = append(strokes[j], ink.Point{X: p[0], Y: p[1]})
+			}
+		}
+		ink.Rasterize(gray[i*side*side:(i+1)*side*side], side, side, ink.Fit(strokes, s*2/3, s/2, s/2), ink.PenWidth*s)
+		labels = append(labels, byte(d.Label))
+	}
+	return gray, labels
+}
+
+// benchPage loads the wasm and the weights, then times inkling.predict on
+// each digit in turn, as the page calls it: RGBA pixels of opaque ink on a
+// transparent canvas.
+const benchPage = `<!doctype html>
+<meta charset="utf-8">
+<title>inkling predict benchmark</title>
+<script src="/wasm_exec.js"></script>
+<script>
+window.benchDone = (async () => {
+  const q = new URLSearchParams(location.search);
+  const N = +q.get('n'), WARMUP = +q.get('warmup'), S = +q.get('side'), P = S * S;
+  const go = new Go();
+  const { instance } = await WebAssembly.instantiateStreaming(fetch('/inkling.wasm'), go.importObject);
+  go.run(instance);
+  while (!globalThis.inkling) await new Promise((r) => setTimeout(r, 1));
+  const bytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const loaded = inkling.load(await bytes('/model.bin'));
+  if (loaded.error) throw new Error(loaded.error);
+  const gray = await bytes('/digits.bin'), labels = await bytes('/labels.bin');
+  const rgba = new Uint8ClampedArray(4 * P);
+  const draw = (k) => {
+    const g = gray.subarray(k * P, (k + 1) * P);
+    for (let i = 0; i < P; i++) rgba[4 * i + 3] = g[i];
+  };
+  for (let i = 0; i < WARMUP; i++) {
+    draw(i % labels.length);
+    inkling.predict(rgba, S, S);
+  }
+  const lat = [];
+  let right = 0;
+  for (let i = 0; i < N; i++) {
+    const k = i % labels.length;
+    draw(k);
+    const t = performance.now();
+    const r = inkling.predict(rgba, S, S);
+    lat.push(performance.now() - t);
+    if (r.error) throw new Error(r.error);
+    if (r.digit === labels[k]) right++;
+  }
+  lat.sort((a, b) => a - b);
+  const at = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
+  const mid = lat.length >> 1;
+  return {
+    median: lat.length % 2 ? lat[mid] : (lat[mid - 1] + lat[mid]) / 2,
+    p10: at(0.1), p90: at(0.9), min: lat[0], n: N, accuracy: right / N,
+    isolated: self.crossOriginIsolated, userAgent: navigator.userAgent,
+  };
+})();
+</script>
+`
