@@ -60,6 +60,17 @@ func (d *dense) backward(dy []float32, needDx bool) []float32 {
 	gemm(&gemmArgs{m: d.in, n: d.n, k: d.out, a: d.kernel.Value, lda: d.out, b: d.dyT, ldb: d.n,
 		c: d.dxT, ldc: d.n, part: &d.part})
 	d.dx = grow(d.dx, d.n*d.in)
-	transpose(d.dx, d.in, d.dxT, d.n, d.in, d.n)
+	parallel(ceilDiv(d.in, transposeRows), (*denseDx)(d))
 	return d.dx
+}
+
+// transposeRows is how many rows of dxT a chunk of denseDx transposes.
+const transposeRows = 1024
+
+// denseDx transposes chunk i of dxT's rows into dx's columns.
+type denseDx dense
+
+func (d *denseDx) do(i int) {
+	lo, hi := i*transposeRows, min((i+1)*transposeRows, d.in)
+	transpose(d.dx[lo:], d.in, d.dxT[lo*d.n:], d.n, hi-lo, d.n)
 }

@@ -73,9 +73,9 @@ func sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 	}
 }
 
-// transpose writes the rows×cols matrix src (row stride lds) into dst as
-// cols×rows (row stride ldd).
-func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+// transposeGo writes the rows×cols matrix src (row stride lds) into dst as
+// cols×rows (row stride ldd). (transpose runs it, or an assembly kernel.)
+func transposeGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	const blk = 16 // a block of both stays in L1
 	for i0 := 0; i0 < rows; i0 += blk {
 		i1 := min(i0+blk, rows)

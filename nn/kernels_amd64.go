@@ -1,7 +1,7 @@
 package nn
 
 //go:noescape
-func adamAVX2(w, grad, m, v *float32, n int, alpha, b1, b2, eps float32)
+func adamAVX2(w, grad, m, v *float32, n int, alpha, b1, b2, eps float32, flush bool)
 
 //go:noescape
 func reluMaskAVX2(dy, y *float32, n int)
@@ -12,16 +12,39 @@ func maxPoolRowAVX2(y, x *float32, ow, c, ph, pw, wstride int)
 //go:noescape
 func maxPoolBackRowAVX2(dx, x, y, dy *float32, ow, c, ph, pw, wstride int)
 
+//go:noescape
+func transposeAVX2(dst *float32, ldd int, src *float32, lds, rows, cols int)
+
+// transpose writes the rows×cols matrix src (row stride lds) into dst as
+// cols×rows (row stride ldd).
+func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	r8, c8 := rows&^7, cols&^7
+	if !useAVX2 || r8 == 0 || c8 == 0 {
+		transposeGo(dst, ldd, src, lds, rows, cols)
+		return
+	}
+	if len(src) < (rows-1)*lds+cols || len(dst) < (cols-1)*ldd+rows || lds < cols || ldd < rows {
+		panic("nn: transpose: matrix too short")
+	}
+	transposeAVX2(&dst[0], ldd, &src[0], lds, r8, c8)
+	if c8 < cols { // the last columns of src, all rows
+		transposeGo(dst[c8*ldd:], ldd, src[c8:], lds, rows, cols-c8)
+	}
+	if r8 < rows { // the last rows of src, the other columns
+		transposeGo(dst[r8:], ldd, src[r8*lds:], lds, rows-r8, c8)
+	}
+}
+
 // adam applies one Adam update to w from g (see adamGo).
-func adam(w, g, m, v []float32, alpha, b1, b2, eps float32) {
+func adam(w, g, m, v []float32, alpha, b1, b2, eps float32, flush bool) {
 	n := len(w)
 	g, m, v = g[:n], m[:n], v[:n]
 	done := 0
 	if useAVX2 && n >= 8 {
-		adamAVX2(&w[0], &g[0], &m[0], &v[0], n, alpha, b1, b2, eps)
+		adamAVX2(&w[0], &g[0], &m[0], &v[0], n, alpha, b1, b2, eps, flush)
 		done = n &^ 7
 	}
-	adamGo(w[done:], g[done:], m[done:], v[done:], alpha, b1, b2, eps)
+	adamGo(w[done:], g[done:], m[done:], v[done:], alpha, b1, b2, eps, flush)
 }
 
 // reluBackward zeroes dy where the output y is not positive (see reluMask).
@@ -72,3 +95,8 @@ func (m *maxPoolBackward) fast(i int) bool {
 	}
 	return true
 }
+
+// fmaPeakAVX2 runs n rounds of 12 independent 8-wide FMAs (BenchmarkPeak).
+//
+//go:noescape
+func fmaPeakAVX2(n int)

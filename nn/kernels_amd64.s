@@ -3,22 +3,31 @@
 // Element-wise kernels, eight float32 at a time with AVX2; the Go wrappers
 // (kernels_amd64.go) do the remainders and check the lengths.
 
-// func adamAVX2(w, grad, m, v *float32, n int, alpha, b1, b2, eps float32)
+// 0x7fffffff (the magnitude's bits) and 2⁻¹⁰⁰, for Adam's flush.
+DATA adamconst<>+0(SB)/4, $0x7fffffff
+DATA adamconst<>+4(SB)/4, $0x0d800000
+GLOBL adamconst<>(SB), RODATA|NOPTR, $8
+
+// func adamAVX2(w, grad, m, v *float32, n int, alpha, b1, b2, eps float32, flush bool)
 // For n/8·8 elements, in the order of adamGo's operations (no FMA, so the bits
 // are the same):
 //	m += (g − m)·b1;  v += (g·g − v)·b2;  w −= m·alpha / (√v + eps)
-TEXT ·adamAVX2(SB), NOSPLIT, $0-56
+// then, when flush, m and v of magnitude below 2⁻¹⁰⁰ (not NaN) become 0.
+TEXT ·adamAVX2(SB), NOSPLIT, $0-57
 	MOVQ w+0(FP), DI
 	MOVQ grad+8(FP), SI
 	MOVQ m+16(FP), DX
 	MOVQ v+24(FP), CX
 	MOVQ n+32(FP), AX
+	MOVBQZX flush+56(FP), BX
 	SHRQ $3, AX
 	JZ   adamdone
 	VBROADCASTSS alpha+40(FP), Y12
 	VBROADCASTSS b1+44(FP), Y13
 	VBROADCASTSS b2+48(FP), Y14
 	VBROADCASTSS eps+52(FP), Y15
+	VBROADCASTSS adamconst<>+0(SB), Y8
+	VBROADCASTSS adamconst<>+4(SB), Y9
 
 adamloop:
 	VMOVUPS (SI), Y0         // g
@@ -31,8 +40,6 @@ adamloop:
 	VSUBPS  Y2, Y4, Y4       // − v
 	VMULPS  Y14, Y4, Y4      // ·b2
 	VADDPS  Y4, Y2, Y2       // v + …
-	VMOVUPS Y1, (DX)
-	VMOVUPS Y2, (CX)
 	VMULPS  Y12, Y1, Y5      // m·alpha
 	VSQRTPS Y2, Y6
 	VADDPS  Y15, Y6, Y6      // √v + eps
@@ -40,6 +47,18 @@ adamloop:
 	VMOVUPS (DI), Y7
 	VSUBPS  Y5, Y7, Y7
 	VMOVUPS Y7, (DI)
+	TESTQ   BX, BX
+	JZ      adamstore
+	VANDPS  Y8, Y1, Y10
+	VCMPPS  $0x15, Y9, Y10, Y10 // not |m| < 2⁻¹⁰⁰ (true for NaN)
+	VANDPS  Y10, Y1, Y1
+	VANDPS  Y8, Y2, Y11
+	VCMPPS  $0x15, Y9, Y11, Y11
+	VANDPS  Y11, Y2, Y2
+
+adamstore:
+	VMOVUPS Y1, (DX)
+	VMOVUPS Y2, (CX)
 	ADDQ $32, DI
 	ADDQ $32, SI
 	ADDQ $32, DX
@@ -181,5 +200,118 @@ backcol:
 	ADDQ  R13, DI
 	DECQ  ow+32(FP)
 	JNZ   backpixel
+	VZEROUPPER
+	RET
+
+// func fmaPeakAVX2(n int)
+// n rounds of 12 independent 8-wide FMAs (192 flops a round): the
+// processor's peak, for BenchmarkPeak.
+TEXT ·fmaPeakAVX2(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), AX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+
+peakloop:
+	VFMADD231PS Y12, Y13, Y0
+	VFMADD231PS Y12, Y13, Y1
+	VFMADD231PS Y12, Y13, Y2
+	VFMADD231PS Y12, Y13, Y3
+	VFMADD231PS Y12, Y13, Y4
+	VFMADD231PS Y12, Y13, Y5
+	VFMADD231PS Y12, Y13, Y6
+	VFMADD231PS Y12, Y13, Y7
+	VFMADD231PS Y12, Y13, Y8
+	VFMADD231PS Y12, Y13, Y9
+	VFMADD231PS Y12, Y13, Y10
+	VFMADD231PS Y12, Y13, Y11
+	DECQ AX
+	JNZ  peakloop
+	VZEROUPPER
+	RET
+
+// func transposeAVX2(dst *float32, ldd int, src *float32, lds, rows, cols int)
+// Writes the rows×cols matrix src (row stride lds) into dst as cols×rows (row
+// stride ldd), 8×8 blocks at a time: rows and cols are multiples of 8.
+TEXT ·transposeAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R10
+	SHLQ $2, R10
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R8
+	SHLQ $2, R8
+	MOVQ rows+32(FP), CX
+	MOVQ cols+40(FP), DX
+	LEAQ (R8)(R8*2), R9      // 3·lds
+	LEAQ (R10)(R10*2), R11   // 3·ldd
+
+trrows:
+	MOVQ SI, AX              // src (i, j)
+	MOVQ DI, BX              // dst (j, i)
+	MOVQ DX, R12
+
+trcols:
+	LEAQ    (AX)(R8*4), R13
+	VMOVUPS (AX), Y0
+	VMOVUPS (AX)(R8*1), Y1
+	VMOVUPS (AX)(R8*2), Y2
+	VMOVUPS (AX)(R9*1), Y3
+	VMOVUPS (R13), Y4
+	VMOVUPS (R13)(R8*1), Y5
+	VMOVUPS (R13)(R8*2), Y6
+	VMOVUPS (R13)(R9*1), Y7
+	VUNPCKLPS Y1, Y0, Y8     // a0 b0 a1 b1 | a4 b4 a5 b5
+	VUNPCKHPS Y1, Y0, Y9     // a2 b2 a3 b3 | a6 b6 a7 b7
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0   // a0 b0 c0 d0 | a4 b4 c4 d4
+	VSHUFPS $0xEE, Y10, Y8, Y1   // a1 b1 c1 d1 | a5 …
+	VSHUFPS $0x44, Y11, Y9, Y2   // a2 … | a6 …
+	VSHUFPS $0xEE, Y11, Y9, Y3   // a3 … | a7 …
+	VSHUFPS $0x44, Y14, Y12, Y4  // e0 f0 g0 h0 | e4 …
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8  // column 0: a0 … h0
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12 // column 4
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	LEAQ    (BX)(R10*4), R13
+	VMOVUPS Y8, (BX)
+	VMOVUPS Y9, (BX)(R10*1)
+	VMOVUPS Y10, (BX)(R10*2)
+	VMOVUPS Y11, (BX)(R11*1)
+	VMOVUPS Y12, (R13)
+	VMOVUPS Y13, (R13)(R10*1)
+	VMOVUPS Y14, (R13)(R10*2)
+	VMOVUPS Y15, (R13)(R11*1)
+	ADDQ    $32, AX
+	LEAQ    (BX)(R10*8), BX
+	SUBQ    $8, R12
+	JNZ     trcols
+
+	LEAQ (SI)(R8*8), SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ  trrows
 	VZEROUPPER
 	RET

@@ -3,7 +3,10 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"strconv"
+	"sync"
 	"testing"
 )
 
@@ -39,14 +42,20 @@ func TestAdamAVX2(t *testing.T) {
 			v[k] = abs32(v[k])
 		}
 		g[0] = 0
-		var out [2][]float32
-		for j, on := range []bool{false, true} {
-			w2, m2, v2 := slices.Clone(w), slices.Clone(m), slices.Clone(v)
-			withAVX2(t, on, func() { adam(w2, g, m2, v2, 1e-3, 0.1, 0.001, 1e-7) })
-			out[j] = slices.Concat(w2, m2, v2)
+		for k := 0; k < n; k += 3 { // flushed or not
+			m[k] *= 0x1p-95 * float32(k%5)
+			v[k] *= 0x1p-90 * float32(k%3)
 		}
-		if !slices.Equal(out[0], out[1]) {
-			t.Errorf("%d: n=%d: AVX2 and Go differ", i, n)
+		for _, flush := range []bool{false, true} {
+			var out [2][]float32
+			for j, on := range []bool{false, true} {
+				w2, m2, v2 := slices.Clone(w), slices.Clone(m), slices.Clone(v)
+				withAVX2(t, on, func() { adam(w2, g, m2, v2, 1e-3, 0.1, 0.001, 1e-7, flush) })
+				out[j] = slices.Concat(w2, m2, v2)
+			}
+			if !slices.Equal(out[0], out[1]) {
+				t.Errorf("%d: n=%d flush=%v: AVX2 and Go differ", i, n, flush)
+			}
 		}
 	}
 }
@@ -107,6 +116,53 @@ func TestMaxPoolAVX2(t *testing.T) {
 		}
 		if !same(dxs[0], dxs[1]) {
 			t.Errorf("%d: backward: AVX2 and Go differ", i)
+		}
+	}
+}
+
+// BenchmarkPeak measures the processor's peak float32 rate with AVX2 FMAs
+// (two flops each), on one goroutine and on GOMAXPROCS at once: the ceiling
+// for the GFLOP/s of BenchmarkGemm.
+func BenchmarkPeak(b *testing.B) {
+	if !hasAVX2FMA() {
+		b.Skip("no AVX2 and FMA")
+	}
+	const rounds = 1 << 20 // 192 flops each
+	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run(strconv.Itoa(workers)+"-threads", func(b *testing.B) {
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for range workers {
+					wg.Go(func() { fmaPeakAVX2(rounds) })
+				}
+				wg.Wait()
+			}
+			b.ReportMetric(192*rounds*float64(workers)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+func TestTransposeAVX2(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 0))
+	for i, c := range [][2]int{{1, 1}, {8, 8}, {16, 24}, {5408, 32}, {32, 5408}, {13, 21}, {9, 100}, {100, 10}} {
+		rows, cols := c[0], c[1]
+		lds, ldd := cols+3, rows+5
+		src, _ := randVals(r, rows*lds, 1)
+		var out [2][]float32
+		for j, on := range []bool{false, true} {
+			dst := make([]float32, cols*ldd)
+			withAVX2(t, on, func() { transpose(dst, ldd, src, lds, rows, cols) })
+			out[j] = dst
+		}
+		if !slices.Equal(out[0], out[1]) {
+			t.Errorf("%d: %d×%d: AVX2 and Go differ", i, rows, cols)
+		}
+		for p := range rows {
+			for q := range cols {
+				if out[1][q*ldd+p] != src[p*lds+q] {
+					t.Fatalf("%d: %d×%d: element (%d, %d) misplaced", i, rows, cols, p, q)
+				}
+			}
 		}
 	}
 }

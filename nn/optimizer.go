@@ -52,6 +52,7 @@ type Adam struct {
 	chunks []paramChunk
 
 	alpha, b1, b2, eps float32 // of the current step
+	flush              bool
 }
 
 // NewAdam returns Adam over params with Keras's defaults: LR 1e-3, β1 0.9,
@@ -71,10 +72,8 @@ func (a *Adam) Step() {
 	t := float64(a.t)
 	a.alpha = float32(a.LR * math.Sqrt(1-math.Pow(a.Beta2, t)) / (1 - math.Pow(a.Beta1, t)))
 	a.b1, a.b2, a.eps = float32(1-a.Beta1), float32(1-a.Beta2), float32(a.Epsilon)
+	a.flush = a.t%flushEvery == 0
 	parallel(len(a.chunks), (*adamStep)(a))
-	if a.t%flushEvery == 0 {
-		parallel(len(a.chunks), (*adamFlush)(a))
-	}
 }
 
 // Where a parameter's gradient stays 0, m decays by β1 every step, into the
@@ -82,28 +81,16 @@ func (a *Adam) Step() {
 // those hundreds of times slower, which doubled the time of a whole update.
 // So every flushEvery steps m and v below 2⁻¹⁰⁰ become 0 (steps that small
 // move no weight): from 2⁻¹⁰⁰, flushEvery steps of decay stay far above the
-// subnormals (2⁻¹²⁶). A separate pass keeps the update's loop free of it.
+// subnormals (2⁻¹²⁶). The update does it on those steps, after the weight's
+// step (which sees m and v unflushed).
 const flushEvery = 64
-
-type adamFlush Adam
-
-func (a *adamFlush) do(i int) {
-	c := a.chunks[i]
-	for _, s := range [2][]float32{a.m[c.param][c.lo:c.hi], a.v[c.param][c.lo:c.hi]} {
-		for k, x := range s {
-			if x < 0x1p-100 && x > -0x1p-100 {
-				s[k] = 0
-			}
-		}
-	}
-}
 
 type adamStep Adam
 
 func (a *adamStep) do(i int) {
 	c := a.chunks[i]
 	p := a.params[c.param]
-	adam(p.Value[c.lo:c.hi], p.Grad[c.lo:c.hi], a.m[c.param][c.lo:c.hi], a.v[c.param][c.lo:c.hi], a.alpha, a.b1, a.b2, a.eps)
+	adam(p.Value[c.lo:c.hi], p.Grad[c.lo:c.hi], a.m[c.param][c.lo:c.hi], a.v[c.param][c.lo:c.hi], a.alpha, a.b1, a.b2, a.eps, a.flush)
 }
 
 // adamGo is one Adam update of w from its gradient g, element by element
@@ -111,7 +98,9 @@ func (a *adamStep) do(i int) {
 // order):
 //
 //	m += (g − m)·b1;  v += (g² − v)·b2;  w −= m·alpha / (√v + eps)
-func adamGo(w, g, m, v []float32, alpha, b1, b2, eps float32) {
+//
+// then, when flush, sets m and v of magnitude below 2⁻¹⁰⁰ to 0.
+func adamGo(w, g, m, v []float32, alpha, b1, b2, eps float32, flush bool) {
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	for k := range w {
 		gk := g[k]
@@ -119,6 +108,15 @@ func adamGo(w, g, m, v []float32, alpha, b1, b2, eps float32) {
 		vk := v[k] + (gk*gk-v[k])*b2
 		m[k], v[k] = mk, vk
 		w[k] -= mk * alpha / (float32(math.Sqrt(float64(vk))) + eps)
+	}
+	if flush {
+		for _, s := range [2][]float32{m, v} {
+			for k, x := range s {
+				if x < 0x1p-100 && x > -0x1p-100 {
+					s[k] = 0
+				}
+			}
+		}
 	}
 }
 
