@@ -96,6 +96,54 @@ func NewPredictor(cfg Config, params []*Param) (*Predictor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkFamily(infos); err != nil {
+		return nil, err
+	}
+	var vals [][]float32
+	for _, li := range infos {
+		for _, want := range li.Params {
+			k := len(vals)
+			if k >= len(params) || params[k] == nil || params[k].Name != want.Name ||
+				!sameShape(params[k].Shape, want.Shape) || len(params[k].Value) != Shape(want.Shape).Size() {
+				return nil, predictorError("parameter ", itoa(k), " is not ", want.Name, " ", Shape(want.Shape).String())
+			}
+			for _, v := range params[k].Value {
+				if v-v != 0 {
+					return nil, predictorError(want.Name, " holds NaN or infinity")
+				}
+			}
+			vals = append(vals, append([]float32(nil), params[k].Value...))
+		}
+	}
+	if len(params) != len(vals) {
+		return nil, predictorError(itoa(len(params)), " parameters given, the architecture has ", itoa(len(vals)))
+	}
+	return newPredictor(cfg.Input, infos, vals)
+}
+
+// LoadPredictor makes a Predictor from the bytes of a model file (see
+// DecodeModel) and returns it with the file's metadata. A file of another
+// architecture is refused with a *ModelError that says what a Predictor runs.
+func LoadPredictor(data []byte) (*Predictor, [][2]string, error) {
+	cfg, params, meta, err := DecodeModel(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	infos, _ := cfg.Resolve() // DecodeModel has checked cfg, and the parameters against it
+	vals := make([][]float32, len(params))
+	for k, p := range params {
+		vals[k] = p.Value
+	}
+	p, err := newPredictor(cfg.Input, infos, vals)
+	if err != nil {
+		return nil, nil, &ModelError{-1, err.Error()}
+	}
+	return p, meta, nil
+}
+
+// checkFamily returns an error unless infos is of the family a Predictor
+// runs.
+func checkFamily(infos []LayerInfo) error {
 	arch := ""
 	for i, li := range infos {
 		if i > 0 {
@@ -107,55 +155,42 @@ func NewPredictor(cfg Config, params []*Param) (*Predictor, error) {
 		}
 	}
 	if arch != predictorFamily {
-		return nil, predictorError("a Predictor runs ", predictorFamily, ", not ", arch)
+		return predictorError("a Predictor runs ", predictorFamily, ", not ", arch)
 	}
-	// The parameters, checked and copied into one slice: conv2d kernel and
-	// bias, dense kernel and bias, dense_1 kernel and bias; at[k] is where
-	// parameter k starts.
-	var vals []float32
-	var at [7]int
-	k := 0
-	for _, li := range infos {
-		for _, want := range li.Params {
-			n := Shape(want.Shape).Size()
-			if k >= len(params) || params[k] == nil || params[k].Name != want.Name ||
-				!sameShape(params[k].Shape, want.Shape) || len(params[k].Value) != n {
-				return nil, predictorError("parameter ", itoa(k), " is not ", want.Name, " ", Shape(want.Shape).String())
-			}
-			for _, v := range params[k].Value {
-				if v-v != 0 {
-					return nil, predictorError(want.Name, " holds NaN or infinity")
-				}
-			}
-			vals = append(vals, params[k].Value...)
-			k++
-			at[k] = len(vals)
-		}
+	return nil
+}
+
+// newPredictor makes a Predictor of the resolved architecture infos, with
+// the parameters' values (checked against it), which it keeps.
+func newPredictor(input Shape, infos []LayerInfo, vals [][]float32) (*Predictor, error) {
+	if err := checkFamily(infos); err != nil {
+		return nil, err
 	}
-	if len(params) != k {
-		return nil, predictorError(itoa(len(params)), " parameters given, the architecture has ", itoa(k))
-	}
-	conv, pool, d1, d2 := infos[0], infos[1], infos[3], infos[4]
+	in, v := (*[5]LayerInfo)(infos), (*[6][]float32)(vals) // one bounds check each
+	conv, pool := &in[0], &in[1]
 	p := &Predictor{
 		h: conv.In[0], w: conv.In[1], cin: conv.In[2],
 		kh: conv.Kernel[0], kw: conv.Kernel[1], cout: conv.Filters,
 		ph: pool.Pool[0], pw: pool.Pool[1], qh: pool.Out[0], qw: pool.Out[1],
-		units: d1.Units, classes: d2.Units, nparams: len(vals),
+		units: in[3].Units, classes: in[4].Units,
+		bias: v[1], w1: v[2], w2: v[4], b2: v[5],
 	}
-	p.cfg.Input = append(p.cfg.Input, cfg.Input...)
+	p.cfg.Input = append(p.cfg.Input, input...)
 	for _, li := range infos {
 		p.cfg.Layers = append(p.cfg.Layers, li.LayerConfig)
 	}
+	for _, v := range vals {
+		p.nparams += len(v)
+	}
 	p.oh, p.ow = p.qh*p.ph, p.qw*p.pw
 	cout, cells, u, outs := p.cout, p.qh*p.qw, p.units, p.oh*p.ow
-	p.bias, p.w1, p.w2, p.b2 = vals[at[1]:at[2]], vals[at[2]:at[3]], vals[at[4]:at[5]], vals[at[5]:]
 
 	// The kernel with each row of taps reversed (see convolve).
-	p.krev = make([]float32, at[1])
+	p.krev = make([]float32, len(v[0]))
 	for a := range p.kh {
 		for b := range p.kw {
 			for c := range p.cin {
-				copy(p.krev[((a*p.cin+c)*p.kw+p.kw-1-b)*cout:][:cout], vals[((a*p.kw+b)*p.cin+c)*cout:])
+				copy(p.krev[((a*p.cin+c)*p.kw+p.kw-1-b)*cout:][:cout], v[0][((a*p.kw+b)*p.cin+c)*cout:])
 			}
 		}
 	}
@@ -180,8 +215,8 @@ func NewPredictor(cfg Config, params []*Param) (*Predictor, error) {
 	for o := range p.window {
 		p.window[o] = int32(o/p.ow/p.ph*p.qw + o%p.ow/p.pw)
 	}
-	for j, v := range vals[at[3]:at[4]] {
-		p.base[j] = float64(v)
+	for j, b := range v[3] {
+		p.base[j] = float64(b)
 	}
 	for r := range cells * cout {
 		if v := float64(p.blank[r%cout]); v != 0 {
@@ -202,21 +237,6 @@ func predictorError(parts ...string) error {
 		msg += s
 	}
 	return errors.New(msg)
-}
-
-// LoadPredictor makes a Predictor from the bytes of a model file (see
-// DecodeModel) and returns it with the file's metadata. A file of another
-// architecture is refused with a *ModelError that says what a Predictor runs.
-func LoadPredictor(data []byte) (*Predictor, [][2]string, error) {
-	cfg, params, meta, err := DecodeModel(data)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := NewPredictor(cfg, params)
-	if err != nil {
-		return nil, nil, &ModelError{-1, err.Error()}
-	}
-	return p, meta, nil
 }
 
 // Config returns the architecture, with every layer's name filled in.
@@ -242,7 +262,7 @@ func (p *Predictor) PredictOne(dst, x []float32) int {
 	p.pool()
 	p.dense()
 	p.output()
-	softmaxRow(p.probs, p.logits)
+	softmaxExp(p.probs, p.logits)
 	if dst != nil {
 		copy(dst, p.probs)
 	}

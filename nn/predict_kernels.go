@@ -80,3 +80,48 @@ func maxKeys4(keys, y0, y1, y2, y3 []int32) {
 func relu32(v float32) float32 {
 	return (v + float32(math.Abs(float64(v)))) * 0.5
 }
+
+// softmaxExp writes the softmax of x into p as softmaxRow does (float64, shifted
+// by the maximum), with expNeg for math.Exp.
+func softmaxExp(p, x []float32) {
+	m := float64(x[0])
+	for _, v := range x {
+		if float64(v) > m {
+			m = float64(v)
+		}
+	}
+	var sum float64
+	for _, v := range x {
+		sum += expNeg(float64(v) - m)
+	}
+	for j, v := range x {
+		p[j] = float32(expNeg(float64(v)-m) / sum)
+	}
+}
+
+// expNeg is eˣ for x ≤ 0, within a few units in the last place of math.Exp
+// (which would add 2 KB to the page's download): x = k·ln 2 + r with
+// |r| ≤ ln 2/2, eʳ by its Taylor series to the 13th power, times 2ᵏ.
+func expNeg(x float64) float64 {
+	const (
+		ln2Hi = 6.93147180369123816490e-01 // ln 2 in its high 32 bits, so that k·ln2Hi is exact
+		ln2Lo = 1.90821492927058770002e-10 // the rest of ln 2
+	)
+	if x != x || x > 0 {
+		return math.NaN()
+	}
+	if x < -746 {
+		return 0
+	}
+	k := math.Floor(x/math.Ln2 + 0.5)
+	r := x - k*ln2Hi - k*ln2Lo
+	e := 1.0
+	for i := 13.0; i > 0; i-- {
+		e = 1 + e*r/i
+	}
+	if k < -1000 { // keep 2ᵏ normal; the product may be subnormal
+		e *= 0x1p-64
+		k += 64
+	}
+	return e * math.Float64frombits(uint64(int64(k)+1023)<<52)
+}

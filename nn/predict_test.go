@@ -481,3 +481,21 @@ func BenchmarkPredictor(b *testing.B) {
 		})
 	}
 }
+
+func TestExpNeg(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 7))
+	xs := []float64{0, -0.0, -1e-300, -math.Ln2 / 2, -math.Ln2, -1, -20, -87.3, -700, -708.4, -709, -744, -745, -745.2, -746, -1e6, math.Inf(-1)}
+	for range 100000 {
+		xs = append(xs, -r.Float64()*40, -r.ExpFloat64()*50)
+	}
+	for _, x := range xs {
+		got, want := expNeg(x), math.Exp(x)
+		if d := math.Abs(got - want); !(d <= 4e-16*want || d <= 0x1p-1074) {
+			t.Errorf("expNeg(%v) = %v, math.Exp %v (relative error %.3g)", x, got, want, d/want)
+		}
+	}
+	if v := expNeg(math.NaN()); v == v {
+		t.Errorf("expNeg(NaN) = %v", v)
+	}
+}
