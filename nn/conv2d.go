@@ -62,6 +62,9 @@ func (c *conv2d) forward(x []float32, n int) []float32 {
 type convIm2col conv2d
 
 func (c *convIm2col) do(i int) {
+	if c.fast(i) {
+		return
+	}
 	k := c.kh * c.kw * c.cin
 	seg := c.kw * c.cin                             // a row of a patch: contiguous in x
 	x := c.x[i*c.h*c.w*c.cin : (i+1)*c.h*c.w*c.cin] // (H, W, Cin)

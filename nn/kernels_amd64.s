@@ -315,3 +315,62 @@ trcols:
 	JNZ  trrows
 	VZEROUPPER
 	RET
+
+// func im2colRowAVX2(dst, src *float32, ow, kh, seg, cin, wstride, k1 int, mask *[8]int32)
+// One row of output pixels of im2col: for each of the ow pixels, kh segments
+// of seg ≤ 8 floats (mask holds −1 in the first seg lanes), segment a from
+// src + a·wstride bytes, then a 1; a pixel's row of dst is k1 ≥ 8 floats, and
+// the next pixel's segments start cin floats further in src. The loads are
+// masked (never past a segment); the stores write 8 floats, all but the
+// last pixel's (masked stores are slow on some processors): what they write
+// past a segment is written again later in the same call, since k1 ≥ 8.
+TEXT ·im2colRowAVX2(SB), NOSPLIT, $0-72
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ow+16(FP), CX
+	MOVQ kh+24(FP), BX
+	MOVQ seg+32(FP), R11
+	SHLQ $2, R11
+	MOVQ cin+40(FP), R8
+	SHLQ $2, R8
+	MOVQ wstride+48(FP), R9
+	MOVQ k1+56(FP), R10
+	SHLQ $2, R10
+	MOVQ mask+64(FP), AX
+	VMOVDQU (AX), Y15
+	DECQ CX
+	JZ   im2collast
+
+im2colpixel:
+	MOVQ SI, AX
+	MOVQ DI, R12
+	MOVQ BX, DX
+
+im2colseg:
+	VMASKMOVPS (AX), Y15, Y0
+	VMOVUPS    Y0, (R12)
+	ADDQ R9, AX
+	ADDQ R11, R12
+	DECQ DX
+	JNZ  im2colseg
+	MOVL $0x3f800000, (R12)  // 1.0
+	ADDQ R8, SI
+	ADDQ R10, DI
+	DECQ CX
+	JNZ  im2colpixel
+
+im2collast:
+	MOVQ SI, AX
+	MOVQ DI, R12
+	MOVQ BX, DX
+
+im2collastseg:
+	VMASKMOVPS (AX), Y15, Y0
+	VMASKMOVPS Y0, Y15, (R12)
+	ADDQ R9, AX
+	ADDQ R11, R12
+	DECQ DX
+	JNZ  im2collastseg
+	MOVL $0x3f800000, (R12)
+	VZEROUPPER
+	RET

@@ -166,3 +166,27 @@ func TestTransposeAVX2(t *testing.T) {
 		}
 	}
 }
+
+func TestIm2colAVX2(t *testing.T) {
+	for i, c := range []struct{ n, h, w, cin, kh, kw int }{
+		{3, 28, 28, 1, 3, 3},
+		{2, 6, 9, 2, 4, 2},
+		{2, 5, 9, 1, 2, 7}, // seg 7, k+1 = 15
+		{1, 8, 8, 8, 1, 1}, // seg 8, k+1 = 9
+		{2, 9, 4, 1, 9, 1}, // one pixel a row
+	} {
+		r := rand.New(rand.NewPCG(7, uint64(i)))
+		x, _ := randVals(r, c.n*c.h*c.w*c.cin, 1)
+		kp := &Param{Shape: []int{c.kh, c.kw, c.cin, 1}, Value: make([]float32, c.kh*c.kw*c.cin), Grad: make([]float32, c.kh*c.kw*c.cin)}
+		bp := &Param{Shape: []int{1}, Value: make([]float32, 1), Grad: make([]float32, 1)}
+		var cols [2][]float32
+		for j, on := range []bool{false, true} {
+			l := newConv2D(Shape{c.h, c.w, c.cin}, Shape{c.h - c.kh + 1, c.w - c.kw + 1, 1}, kp, bp, false)
+			withAVX2(t, on, func() { l.forward(x, c.n) })
+			cols[j] = l.col
+		}
+		if !slices.Equal(cols[0], cols[1]) {
+			t.Errorf("%d: AVX2 and Go patches differ", i)
+		}
+	}
+}

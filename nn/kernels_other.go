@@ -17,3 +17,5 @@ func (m *maxPoolBackward) fast(i int) bool { return false }
 func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	transposeGo(dst, ldd, src, lds, rows, cols)
 }
+
+func (c *convIm2col) fast(i int) bool { return false }
