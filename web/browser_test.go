@@ -223,11 +223,19 @@ var (
 )
 
 // instrument runs in every document before the page's scripts. It records
-// Content-Security-Policy violations, and keeps a reference to the Go
-// instance that wasm_exec.js makes (the page keeps its own in a closure), so
-// that tests can read the WebAssembly memory's size. It changes nothing the
-// page does.
+// Content-Security-Policy violations; keeps a reference to the Go instance
+// that wasm_exec.js makes (the page keeps its own in a closure), so that
+// tests can read the WebAssembly memory's size; and notes the canvases the
+// page makes, so that tests can find its hidden ink canvas (the pixels
+// predict reads). It changes nothing the page does.
 const instrument = `(() => {
+  globalThis.__inklingCanvases = [];
+  const createElement = Document.prototype.createElement;
+  Document.prototype.createElement = function (name, ...rest) {
+    const el = createElement.call(this, name, ...rest);
+    if (String(name).toLowerCase() === 'canvas') __inklingCanvases.push(el);
+    return el;
+  };
   globalThis.__cspViolations = [];
   document.addEventListener('securitypolicyviolation', (e) => {
     __cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || '(inline)') + ' at ' + e.sourceFile + ':' + e.lineNumber);
@@ -252,6 +260,7 @@ type tab struct {
 	ctx context.Context
 	vp  viewport
 	in  *inputConn // made by draw on first use
+	url string     // the page last opened
 
 	mu       sync.Mutex
 	requests []string // every URL the page asked for
@@ -357,6 +366,7 @@ func eval[T any](p *tab, expr string) T {
 // returns html[data-ready].
 func (p *tab) open(pageURL string) string {
 	p.tb.Helper()
+	p.url = pageURL
 	p.do(chromedp.Navigate(pageURL))
 	state, err := chromedp.Run(p.ctx, chromedp.Poll[string](
 		`document.documentElement.dataset.ready !== 'loading' && document.documentElement.dataset.ready`,
@@ -376,6 +386,15 @@ func (p *tab) openReady(pageURL string) {
 		_, errs := p.recorded()
 		p.tb.Fatalf("%s: data-ready=%q, status %q, errors %q", pageURL, state, status, errs)
 	}
+}
+
+// origin returns the origin of the page last opened.
+func (p *tab) origin() string {
+	u, err := url.Parse(p.url)
+	if err != nil {
+		p.tb.Fatal(err)
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // A padRect is the drawing pad's box in CSS pixels of the viewport.
