@@ -279,10 +279,17 @@ func (p *Predictor) PredictOne(dst, x []float32) int {
 // madd with that row of the reversed kernel does them all.
 func (p *Predictor) convolve(x []float32) {
 	cout, cin, krev, acc := p.cout, p.cin, p.krev, p.acc
-	oh, ow, kh, kw := p.oh, p.ow, p.kh, p.kw
+	w, oh, ow, kh, kw := p.w, p.oh, p.ow, p.kh, p.kw
 	window, inked := p.window[:oh*ow], p.inked
 	for r := range p.h {
-		for c := range p.w {
+		for k, v := range x[r*w*cin : (r+1)*w*cin] {
+			if v == 0 {
+				continue
+			}
+			c, ch := k, 0
+			if cin > 1 {
+				c, ch = k/cin, k%cin
+			}
 			// The taps b0..b1 whose output column c−b exists.
 			b0, b1 := c-ow+1, c
 			if b0 < 0 {
@@ -291,21 +298,19 @@ func (p *Predictor) convolve(x []float32) {
 			if b1 > kw-1 {
 				b1 = kw - 1
 			}
-			for ch, v := range x[(r*p.w+c)*cin : (r*p.w+c+1)*cin] {
-				if v == 0 || b0 > b1 {
+			if b0 > b1 {
+				continue
+			}
+			for a := range kh {
+				i := r - a
+				if i < 0 || i >= oh {
 					continue
 				}
-				for a := range kh {
-					i := r - a
-					if i < 0 || i >= oh {
-						continue
-					}
-					o0, o1 := i*ow+c-b1, i*ow+c-b0+1 // the outputs touched: o0 ≤ o < o1
-					for _, w := range window[o0:o1] {
-						inked[w] = true
-					}
-					madd(acc[o0*cout:o1*cout], v, krev[((a*cin+ch)*kw+kw-1-b1)*cout:])
+				o0, o1 := i*ow+c-b1, i*ow+c-b0+1 // the outputs touched: o0 ≤ o < o1
+				for _, w := range window[o0:o1] {
+					inked[w] = true
 				}
+				madd(acc[o0*cout:o1*cout], v, krev[((a*cin+ch)*kw+kw-1-b1)*cout:])
 			}
 		}
 	}
