@@ -32,10 +32,14 @@ func BenchmarkTrainStep(b *testing.B) {
 	m.TrainStep(x[:batch*784], y[:batch])
 	b.ReportAllocs()
 	i := 0
+	cpu := cpuTime()
 	for b.Loop() {
 		k := i % 8
 		m.TrainStep(x[k*batch*784:(k+1)*batch*784], y[k*batch:(k+1)*batch])
 		i++
+	}
+	if cpu := cpuTime() - cpu; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 

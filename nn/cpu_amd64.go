@@ -7,8 +7,12 @@ package nn
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv0() (eax, edx uint32)
 
-// useAVX2 selects the assembly kernels; tests clear it to run the Go ones.
-var useAVX2 = hasAVX2FMA()
+// useAVX2 selects the assembly kernels, useAVX512 the AVX-512 GEMM kernel
+// among them; tests clear them to run the others.
+var (
+	useAVX2   = hasAVX2FMA()
+	useAVX512 = useAVX2 && hasAVX512()
+)
 
 func hasAVX2FMA() bool {
 	maxLeaf, _, _, _ := cpuid(0, 0)
@@ -25,4 +29,15 @@ func hasAVX2FMA() bool {
 	}
 	_, ebx7, _, _ := cpuid(7, 0)
 	return ebx7&(1<<5) != 0 // AVX2
+}
+
+// hasAVX512 reports AVX-512F with its state (opmask and the 32 ZMM
+// registers) saved by the operating system.
+func hasAVX512() bool {
+	_, ebx7, _, _ := cpuid(7, 0)
+	if ebx7&(1<<16) == 0 { // AVX512F
+		return false
+	}
+	xcr0, _ := xgetbv0()
+	return xcr0&0xe6 == 0xe6
 }

@@ -3,11 +3,44 @@ package nn
 //go:noescape
 func gemmAVX2(t *kernArgs)
 
-// kernel runs the micro-kernel: gemmAVX2 when the processor has AVX2 and FMA.
-func kernel(t *kernArgs) {
-	if useAVX2 {
-		gemmAVX2(t)
-		return
+//go:noescape
+func gemmAVX512(t *kernArgs)
+
+// pickKernel chooses the micro-kernel for an m×n product: among those the
+// processor has, the one whose tiles waste least on the edges of C (the
+// AVX-512 kernel when they tie). All give the same bits.
+func pickKernel(m, n int) int {
+	if forceKernel >= 0 {
+		return forceKernel
 	}
-	gemmGo(t)
+	if !useAVX2 {
+		return kernGo
+	}
+	if !useAVX512 {
+		return kernAVX2
+	}
+	// Elements computed for the m×n wanted: rows in whole tiles, columns in
+	// whole tiles and the last in whole vectors (of 8 and 16 floats).
+	cost := func(mr, nr, vec int) int {
+		return ceilDiv(m, mr) * mr * (n/nr*nr + ceilDiv(n%nr, vec)*vec)
+	}
+	if cost(8, 32, 16) <= cost(6, 16, 8) {
+		return kernAVX512
+	}
+	return kernAVX2
+}
+
+// forceKernel, when not −1, is the kernel pickKernel picks (for tests).
+var forceKernel = -1
+
+// kernel runs the micro-kernel id.
+func kernel(id int, t *kernArgs) {
+	switch id {
+	case kernAVX512:
+		gemmAVX512(t)
+	case kernAVX2:
+		gemmAVX2(t)
+	default:
+		gemmGo(t)
+	}
 }

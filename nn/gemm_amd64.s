@@ -17,20 +17,24 @@
 #define ARG_LDB 48
 #define ARG_LDC 56
 #define ARG_LDD 64
-#define ARG_RSA6 72
-#define ARG_LDC6 80
-#define ARG_LDD6 88
+#define ARG_RSAT 72
+#define ARG_LDCT 80
+#define ARG_LDDT 88
 #define ARG_OFF1 96
 #define ARG_OFF2 104
 #define ARG_OFF3 112
 #define ARG_OFF4 120
 #define ARG_OFF5 128
-#define ARG_ROWS 136
-#define ARG_TILES 144
-#define ARG_COLS 152
-#define ARG_RELU 160
-#define ARG_MASK 168
-#define ARG_POST 232
+#define ARG_OFF6 136
+#define ARG_OFF7 144
+#define ARG_ROWS 152
+#define ARG_TILES 160
+#define ARG_COLS 168
+#define ARG_RELU 176
+#define ARG_MASK 184
+#define ARG_POST 248
+#define ARG_KMASK1 256
+#define ARG_KMASK2 264
 
 // One row of the full tile: broadcast A(i,l) from addr, two FMAs.
 #define FULLROW(addr, bc, acc0, acc1) \
@@ -88,16 +92,16 @@
 	VMAXPS Y10, Y14, Y10; \
 	VMAXPS Y11, Y14, Y11
 
-// Loop while tiles remain, moving on to the next six rows (never past the
+// Loop while tiles remain, moving on to the next tile's rows (never past the
 // last tile: a, c and d stay pointers into their matrices for the GC).
 #define NEXTTILE(label, done) \
 	DECQ ARG_TILES(DI); \
 	JZ   done; \
-	MOVQ ARG_RSA6(DI), AX; \
+	MOVQ ARG_RSAT(DI), AX; \
 	ADDQ AX, ARG_A(DI); \
-	MOVQ ARG_LDC6(DI), AX; \
+	MOVQ ARG_LDCT(DI), AX; \
 	ADDQ AX, ARG_C(DI); \
-	MOVQ ARG_LDD6(DI), AX; \
+	MOVQ ARG_LDDT(DI), AX; \
 	ADDQ AX, ARG_D(DI); \
 	JMP  label
 
@@ -420,5 +424,342 @@ t8next:
 	NEXTTILE(t8tile, t8nextdone)
 
 t8nextdone:
+	VZEROUPPER
+	RET
+
+// ---- AVX-512: eight rows by thirty-two columns ----
+// Row r of the tile is in Z(2r) and Z(2r+1) (Z0–Z15), B's two vectors in Z16
+// and Z17, the broadcast A(r, l) in Z18 and Z19; K1 and K2 mask the two
+// vectors' columns (all set in a full tile). Row r of A is at SI + off[r−1]:
+// R8–R13 for rows 1–6 and DI, once the arguments are read, for row 7.
+
+#define ROW512(addr, bc, acc0, acc1) \
+	VBROADCASTSS addr, bc; \
+	VFMADD231PS  Z16, bc, acc0; \
+	VFMADD231PS  Z17, bc, acc1
+
+#define ROW512H(addr, bc, acc0) \
+	VBROADCASTSS addr, bc; \
+	VFMADD231PS  Z16, bc, acc0
+
+// func gemmAVX512(t *kernArgs)
+TEXT ·gemmAVX512(SB), NOSPLIT, $0-8
+	MOVQ t+0(FP), DI
+	MOVQ ARG_OFF1(DI), R8
+	MOVQ ARG_OFF2(DI), R9
+	MOVQ ARG_OFF3(DI), R10
+	MOVQ ARG_OFF4(DI), R11
+	MOVQ ARG_OFF5(DI), R12
+	MOVQ ARG_OFF6(DI), R13
+	MOVQ ARG_CSA(DI), CX
+	MOVQ ARG_LDB(DI), DX
+	KMOVW ARG_KMASK1(DI), K1
+	KMOVW ARG_KMASK2(DI), K2
+	CMPQ ARG_COLS(DI), $16
+	JLE  z16tile
+
+// ---- seventeen to thirty-two columns ----
+z32tile:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	MOVQ  ARG_D(DI), AX
+	TESTQ AX, AX
+	JZ    z32k
+	MOVQ  ARG_LDD(DI), BX
+	VMOVUPS.Z (AX), K1, Z0
+	VMOVUPS.Z 64(AX), K2, Z1
+	CMPQ  ARG_ROWS(DI), $1
+	JLE   z32k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z2
+	VMOVUPS.Z 64(AX), K2, Z3
+	CMPQ  ARG_ROWS(DI), $2
+	JLE   z32k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z4
+	VMOVUPS.Z 64(AX), K2, Z5
+	CMPQ  ARG_ROWS(DI), $3
+	JLE   z32k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z6
+	VMOVUPS.Z 64(AX), K2, Z7
+	CMPQ  ARG_ROWS(DI), $4
+	JLE   z32k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z8
+	VMOVUPS.Z 64(AX), K2, Z9
+	CMPQ  ARG_ROWS(DI), $5
+	JLE   z32k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z10
+	VMOVUPS.Z 64(AX), K2, Z11
+	CMPQ  ARG_ROWS(DI), $6
+	JLE   z32k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z12
+	VMOVUPS.Z 64(AX), K2, Z13
+	CMPQ  ARG_ROWS(DI), $7
+	JLE   z32k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z14
+	VMOVUPS.Z 64(AX), K2, Z15
+
+z32k:
+	MOVQ ARG_A(DI), SI
+	MOVQ ARG_B(DI), BX
+	MOVQ ARG_K(DI), AX
+	MOVQ ARG_OFF7(DI), DI
+
+z32loop:
+	VMOVUPS.Z (BX), K1, Z16
+	VMOVUPS.Z 64(BX), K2, Z17
+	ROW512((SI), Z18, Z0, Z1)
+	ROW512((SI)(R8*1), Z19, Z2, Z3)
+	ROW512((SI)(R9*1), Z18, Z4, Z5)
+	ROW512((SI)(R10*1), Z19, Z6, Z7)
+	ROW512((SI)(R11*1), Z18, Z8, Z9)
+	ROW512((SI)(R12*1), Z19, Z10, Z11)
+	ROW512((SI)(R13*1), Z18, Z12, Z13)
+	ROW512((SI)(DI*1), Z19, Z14, Z15)
+	ADDQ CX, SI
+	ADDQ DX, BX
+	DECQ AX
+	JNZ  z32loop
+
+	MOVQ  t+0(FP), DI
+	MOVQ  ARG_POST(DI), AX
+	TESTQ AX, AX
+	JZ    z32relu
+	VMOVUPS.Z (AX), K1, Z16
+	VMOVUPS.Z 64(AX), K2, Z17
+	VADDPS Z16, Z0, Z0
+	VADDPS Z17, Z1, Z1
+	VADDPS Z16, Z2, Z2
+	VADDPS Z17, Z3, Z3
+	VADDPS Z16, Z4, Z4
+	VADDPS Z17, Z5, Z5
+	VADDPS Z16, Z6, Z6
+	VADDPS Z17, Z7, Z7
+	VADDPS Z16, Z8, Z8
+	VADDPS Z17, Z9, Z9
+	VADDPS Z16, Z10, Z10
+	VADDPS Z17, Z11, Z11
+	VADDPS Z16, Z12, Z12
+	VADDPS Z17, Z13, Z13
+	VADDPS Z16, Z14, Z14
+	VADDPS Z17, Z15, Z15
+
+z32relu:
+	CMPQ ARG_RELU(DI), $0
+	JEQ  z32store
+	VPXORD Z18, Z18, Z18
+	VMAXPS Z0, Z18, Z0
+	VMAXPS Z1, Z18, Z1
+	VMAXPS Z2, Z18, Z2
+	VMAXPS Z3, Z18, Z3
+	VMAXPS Z4, Z18, Z4
+	VMAXPS Z5, Z18, Z5
+	VMAXPS Z6, Z18, Z6
+	VMAXPS Z7, Z18, Z7
+	VMAXPS Z8, Z18, Z8
+	VMAXPS Z9, Z18, Z9
+	VMAXPS Z10, Z18, Z10
+	VMAXPS Z11, Z18, Z11
+	VMAXPS Z12, Z18, Z12
+	VMAXPS Z13, Z18, Z13
+	VMAXPS Z14, Z18, Z14
+	VMAXPS Z15, Z18, Z15
+
+z32store:
+	MOVQ ARG_C(DI), AX
+	MOVQ ARG_LDC(DI), BX
+	VMOVUPS Z0, K1, (AX)
+	VMOVUPS Z1, K2, 64(AX)
+	CMPQ ARG_ROWS(DI), $1
+	JLE  z32next
+	ADDQ BX, AX
+	VMOVUPS Z2, K1, (AX)
+	VMOVUPS Z3, K2, 64(AX)
+	CMPQ ARG_ROWS(DI), $2
+	JLE  z32next
+	ADDQ BX, AX
+	VMOVUPS Z4, K1, (AX)
+	VMOVUPS Z5, K2, 64(AX)
+	CMPQ ARG_ROWS(DI), $3
+	JLE  z32next
+	ADDQ BX, AX
+	VMOVUPS Z6, K1, (AX)
+	VMOVUPS Z7, K2, 64(AX)
+	CMPQ ARG_ROWS(DI), $4
+	JLE  z32next
+	ADDQ BX, AX
+	VMOVUPS Z8, K1, (AX)
+	VMOVUPS Z9, K2, 64(AX)
+	CMPQ ARG_ROWS(DI), $5
+	JLE  z32next
+	ADDQ BX, AX
+	VMOVUPS Z10, K1, (AX)
+	VMOVUPS Z11, K2, 64(AX)
+	CMPQ ARG_ROWS(DI), $6
+	JLE  z32next
+	ADDQ BX, AX
+	VMOVUPS Z12, K1, (AX)
+	VMOVUPS Z13, K2, 64(AX)
+	CMPQ ARG_ROWS(DI), $7
+	JLE  z32next
+	ADDQ BX, AX
+	VMOVUPS Z14, K1, (AX)
+	VMOVUPS Z15, K2, 64(AX)
+
+z32next:
+	NEXTTILE(z32tile, z32done)
+
+z32done:
+	VZEROUPPER
+	RET
+
+// ---- one to sixteen columns: one vector under K1 ----
+z16tile:
+	VPXORD Z0, Z0, Z0
+	VPXORD Z2, Z2, Z2
+	VPXORD Z4, Z4, Z4
+	VPXORD Z6, Z6, Z6
+	VPXORD Z8, Z8, Z8
+	VPXORD Z10, Z10, Z10
+	VPXORD Z12, Z12, Z12
+	VPXORD Z14, Z14, Z14
+	MOVQ  ARG_D(DI), AX
+	TESTQ AX, AX
+	JZ    z16k
+	MOVQ  ARG_LDD(DI), BX
+	VMOVUPS.Z (AX), K1, Z0
+	CMPQ  ARG_ROWS(DI), $1
+	JLE   z16k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z2
+	CMPQ  ARG_ROWS(DI), $2
+	JLE   z16k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z4
+	CMPQ  ARG_ROWS(DI), $3
+	JLE   z16k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z6
+	CMPQ  ARG_ROWS(DI), $4
+	JLE   z16k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z8
+	CMPQ  ARG_ROWS(DI), $5
+	JLE   z16k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z10
+	CMPQ  ARG_ROWS(DI), $6
+	JLE   z16k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z12
+	CMPQ  ARG_ROWS(DI), $7
+	JLE   z16k
+	ADDQ  BX, AX
+	VMOVUPS.Z (AX), K1, Z14
+
+z16k:
+	MOVQ ARG_A(DI), SI
+	MOVQ ARG_B(DI), BX
+	MOVQ ARG_K(DI), AX
+	MOVQ ARG_OFF7(DI), DI
+
+z16loop:
+	VMOVUPS.Z (BX), K1, Z16
+	ROW512H((SI), Z18, Z0)
+	ROW512H((SI)(R8*1), Z19, Z2)
+	ROW512H((SI)(R9*1), Z18, Z4)
+	ROW512H((SI)(R10*1), Z19, Z6)
+	ROW512H((SI)(R11*1), Z18, Z8)
+	ROW512H((SI)(R12*1), Z19, Z10)
+	ROW512H((SI)(R13*1), Z18, Z12)
+	ROW512H((SI)(DI*1), Z19, Z14)
+	ADDQ CX, SI
+	ADDQ DX, BX
+	DECQ AX
+	JNZ  z16loop
+
+	MOVQ  t+0(FP), DI
+	MOVQ  ARG_POST(DI), AX
+	TESTQ AX, AX
+	JZ    z16relu
+	VMOVUPS.Z (AX), K1, Z16
+	VADDPS Z16, Z0, Z0
+	VADDPS Z16, Z2, Z2
+	VADDPS Z16, Z4, Z4
+	VADDPS Z16, Z6, Z6
+	VADDPS Z16, Z8, Z8
+	VADDPS Z16, Z10, Z10
+	VADDPS Z16, Z12, Z12
+	VADDPS Z16, Z14, Z14
+
+z16relu:
+	CMPQ ARG_RELU(DI), $0
+	JEQ  z16store
+	VPXORD Z18, Z18, Z18
+	VMAXPS Z0, Z18, Z0
+	VMAXPS Z2, Z18, Z2
+	VMAXPS Z4, Z18, Z4
+	VMAXPS Z6, Z18, Z6
+	VMAXPS Z8, Z18, Z8
+	VMAXPS Z10, Z18, Z10
+	VMAXPS Z12, Z18, Z12
+	VMAXPS Z14, Z18, Z14
+
+z16store:
+	MOVQ ARG_C(DI), AX
+	MOVQ ARG_LDC(DI), BX
+	VMOVUPS Z0, K1, (AX)
+	CMPQ ARG_ROWS(DI), $1
+	JLE  z16next
+	ADDQ BX, AX
+	VMOVUPS Z2, K1, (AX)
+	CMPQ ARG_ROWS(DI), $2
+	JLE  z16next
+	ADDQ BX, AX
+	VMOVUPS Z4, K1, (AX)
+	CMPQ ARG_ROWS(DI), $3
+	JLE  z16next
+	ADDQ BX, AX
+	VMOVUPS Z6, K1, (AX)
+	CMPQ ARG_ROWS(DI), $4
+	JLE  z16next
+	ADDQ BX, AX
+	VMOVUPS Z8, K1, (AX)
+	CMPQ ARG_ROWS(DI), $5
+	JLE  z16next
+	ADDQ BX, AX
+	VMOVUPS Z10, K1, (AX)
+	CMPQ ARG_ROWS(DI), $6
+	JLE  z16next
+	ADDQ BX, AX
+	VMOVUPS Z12, K1, (AX)
+	CMPQ ARG_ROWS(DI), $7
+	JLE  z16next
+	ADDQ BX, AX
+	VMOVUPS Z14, K1, (AX)
+
+z16next:
+	NEXTTILE(z16tile, z16done)
+
+z16done:
 	VZEROUPPER
 	RET

@@ -6,13 +6,12 @@ import "unsafe"
 
 // The products are cut into tasks (blocks of C) run on the pool, each task
 // into blocks of k that stay in cache, and each block into micro-tiles of
-// mr×nr elements of C, which the micro-kernel (gemmAVX2 in gemm_amd64.s, or
-// gemmGo) keeps in registers over a whole block of k. How C is cut changes no
-// element's operations (see gemmArgs); only a split k does, and whether k is
-// split depends on the shapes alone.
+// mr×nr elements of C, which a micro-kernel keeps in registers over a whole
+// block of k: gemmAVX512 (8×32) or gemmAVX2 (6×16) in gemm_amd64.s, or gemmGo
+// (6×16). How C is cut changes no element's operations (see gemmArgs), nor
+// does the kernel; only a split k does, and whether k is split depends on the
+// shapes alone.
 const (
-	mr = 6   // rows of a micro-tile
-	nr = 16  // columns of a micro-tile
 	kc = 256 // block of k: a block of B (kc×nr) stays in L1 while the task's rows go by
 
 	// k is split into chunks of splitK when C has fewer than splitTiles tiles
@@ -26,6 +25,18 @@ const (
 	minTaskMACs = 1 << 15
 )
 
+// The micro-kernels, by number: their tile is kernMR[id]×kernNR[id].
+const (
+	kernGo = iota
+	kernAVX2
+	kernAVX512
+)
+
+var (
+	kernMR = [...]int{kernGo: 6, kernAVX2: 6, kernAVX512: 8}
+	kernNR = [...]int{kernGo: 16, kernAVX2: 16, kernAVX512: 32}
+)
+
 // kernArgs is the micro-kernel's work: tiles micro-tiles stacked down the
 // rows, each of up to mr rows (rows are stored; the others reuse row rows−1
 // of A and are dropped) and cols ≤ nr columns. Tile t covers rows t·mr… of C:
@@ -34,22 +45,24 @@ const (
 //
 // where A(r, l) is at a + off[r−1] + l·csA (off[−1] = 0), B(l, j) at b +
 // l·ldb + 4j, C(r, j) at c + r·ldc + 4j and D(r, j) at d + r·ldd + 4j. After
-// each tile but the last a, c and d move on by rsA6, ldc6 and ldd6 (so that
+// each tile but the last a, c and d move on by rsAT, ldcT and lddT (so that
 // they never point past their matrices, for the GC). All strides are in
-// bytes. mask holds −1 in its first cols lanes and 0 after, when cols < nr.
-// post(j) is at post + 4j; nothing is added when post is nil.
-// The field offsets are fixed: gemm_amd64.s reads them.
+// bytes. mask holds −1 in its first cols lanes and 0 after, when cols < 16,
+// for gemmAVX2; kmask1 and kmask2 have a bit set for each column in the first
+// and second 16, for gemmAVX512. post(j) is at post + 4j; nothing is added
+// when post is nil. The field offsets are fixed: gemm_amd64.s reads them.
 type kernArgs struct {
 	a, b, c, d       unsafe.Pointer
 	k                int
 	csA, ldb         int
 	ldc, ldd         int
-	rsA6, ldc6, ldd6 int
-	off              [mr - 1]int
+	rsAT, ldcT, lddT int
+	off              [7]int
 	rows, tiles      int
 	cols, relu       int
-	mask             [nr]int32
+	mask             [16]int32
 	post             unsafe.Pointer
+	kmask1, kmask2   uint64
 }
 
 // gemm computes what g describes (see gemmArgs), on the pool when it is
@@ -63,10 +76,7 @@ func gemm(g *gemmArgs) {
 		g.start()
 		return
 	}
-	j := gemmJob{g: *g, rsA: g.lda, csA: 1}
-	if g.tA {
-		j.rsA, j.csA = 1, g.lda
-	}
+	j := newGemmJob(g, pickKernel(g.m, g.n))
 	if ceilDiv(g.m, 8)*ceilDiv(g.n, 16) < splitTiles && g.k >= 4*splitK {
 		j.chunks = ceilDiv(g.k, splitK)
 		size := j.chunks * g.m * g.n
@@ -111,6 +121,15 @@ func (g *gemmArgs) check() {
 	}
 }
 
+// newGemmJob returns the job of g on micro-kernel kern, not yet cut.
+func newGemmJob(g *gemmArgs, kern int) gemmJob {
+	j := gemmJob{g: *g, rsA: g.lda, csA: 1, kern: kern, mr: kernMR[kern], nr: kernNR[kern]}
+	if g.tA {
+		j.rsA, j.csA = 1, g.lda
+	}
+	return j
+}
+
 // start sets C to its starting values (for k = 0).
 func (g *gemmArgs) start() {
 	for i := range g.m {
@@ -139,6 +158,8 @@ func (g *gemmArgs) start() {
 type gemmJob struct {
 	g        gemmArgs
 	rsA, csA int // element strides of op(A): A(i, l) = a[i·rsA + l·csA]
+	kern     int // micro-kernel
+	mr, nr   int // its tile
 	tm, tn   int
 	tasksN   int
 	count    int
@@ -177,7 +198,7 @@ func (j *gemmJob) run() {
 // whichever side has more micro-tiles.
 func (j *gemmJob) cut(workers int) {
 	g := &j.g
-	tilesM, tilesN := ceilDiv(g.m, mr), ceilDiv(g.n, nr)
+	tilesM, tilesN := ceilDiv(g.m, j.mr), ceilDiv(g.n, j.nr)
 	want := 1
 	if workers > 1 {
 		want = min(4*workers, g.m*g.n*g.k/minTaskMACs)
@@ -192,7 +213,7 @@ func (j *gemmJob) cut(workers int) {
 			break
 		}
 	}
-	j.tm, j.tn = tm*mr, tn*nr
+	j.tm, j.tn = tm*j.mr, tn*j.nr
 	j.tasksN = ceilDiv(tilesN, tn)
 	j.count = ceilDiv(tilesM, tm) * j.tasksN
 }
@@ -216,6 +237,7 @@ func (j *gemmJob) do(t int) {
 // each column tile down all the rows.
 func (j *gemmJob) block(c []float32, ldc, i0, i1, j0, j1, l0, l1 int, bias, post []float32, acc, relu bool) {
 	g := &j.g
+	mr, nr := j.mr, j.nr
 	for lb := l0; lb < l1; lb += kc {
 		kb := min(kc, l1-lb)
 		last := lb+kb == l1
@@ -224,11 +246,11 @@ func (j *gemmJob) block(c []float32, ldc, i0, i1, j0, j1, l0, l1 int, bias, post
 			t.k = kb
 			t.csA, t.ldb, t.ldc = 4*j.csA, 4*g.ldb, 4*ldc
 			t.cols = min(nr, j1-jj)
-			if t.cols < nr {
-				for q := range t.cols {
-					t.mask[q] = -1
-				}
+			for q := range min(t.cols, 16) {
+				t.mask[q] = -1
 			}
+			t.kmask1 = 1<<min(t.cols, 16) - 1
+			t.kmask2 = 1<<max(t.cols-16, 0) - 1
 			if last && relu {
 				t.relu = 1
 			}
@@ -244,14 +266,14 @@ func (j *gemmJob) block(c []float32, ldc, i0, i1, j0, j1, l0, l1 int, bias, post
 			}
 			t.a = unsafe.Pointer(&g.a[i0*j.rsA+lb*j.csA])
 			t.c = unsafe.Pointer(&c[i0*ldc+jj])
-			t.rsA6, t.ldc6, t.ldd6 = mr*4*j.rsA, mr*t.ldc, mr*t.ldd
+			t.rsAT, t.ldcT, t.lddT = mr*4*j.rsA, mr*t.ldc, mr*t.ldd
 			full := (i1 - i0) / mr
 			if full > 0 {
 				t.rows, t.tiles = mr, full
-				for r := range t.off {
+				for r := range mr - 1 {
 					t.off[r] = (r + 1) * 4 * j.rsA
 				}
-				kernel(&t)
+				kernel(j.kern, &t)
 			}
 			if rem := i1 - i0 - full*mr; rem > 0 {
 				i := i0 + full*mr
@@ -261,10 +283,10 @@ func (j *gemmJob) block(c []float32, ldc, i0, i1, j0, j1, l0, l1 int, bias, post
 					t.d = unsafe.Pointer(&c[i*ldc+jj])
 				}
 				t.rows, t.tiles = rem, 1
-				for r := range t.off {
+				for r := range mr - 1 {
 					t.off[r] = min(r+1, rem-1) * 4 * j.rsA
 				}
-				kernel(&t)
+				kernel(j.kern, &t)
 			}
 		}
 	}
@@ -304,6 +326,7 @@ func (j *gemmJob) reduce() {
 // (it does on arm64, ppc64le, s390x and riscv64, not on amd64), so its
 // results may differ from gemmAVX2's in the last bits.
 func gemmGo(t *kernArgs) {
+	const mr, nr = 6, 16
 	var off [mr]uintptr
 	for r := 1; r < mr; r++ {
 		off[r] = uintptr(t.off[r-1])
@@ -340,10 +363,10 @@ func gemmGo(t *kernArgs) {
 			}
 		}
 		if t.tiles > 1 { // never past the last tile: a, c and d stay pointers into their matrices
-			t.a = unsafe.Add(t.a, t.rsA6)
-			t.c = unsafe.Add(t.c, t.ldc6)
+			t.a = unsafe.Add(t.a, t.rsAT)
+			t.c = unsafe.Add(t.c, t.ldcT)
 			if t.d != nil {
-				t.d = unsafe.Add(t.d, t.ldd6)
+				t.d = unsafe.Add(t.d, t.lddT)
 			}
 		}
 	}

@@ -71,12 +71,12 @@ func fmaGemm(g *gemmArgs, split bool) []float32 {
 
 // TestGemmExact checks that the products are the fma sequences gemm.go
 // defines, bit for bit, for tiles of every width and height, with each
-// start, post, the ReLU and a split k; and that the Go kernel agrees closely. Not
-// parallel: it switches useAVX2.
+// start, post, the ReLU and a split k, for every kernel the processor has;
+// and that the Go kernel agrees closely. Not parallel: it switches kernels.
 func TestGemmExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
 	i := 0
-	for _, size := range [][3]int{{1, 1, 1}, {5, 7, 3}, {6, 16, 9}, {7, 17, 2}, {13, 33, 300}, {12, 8, 5}, {3, 100, 40}, {10, 32, 4500}, {40, 9, 17}} {
+	for _, size := range [][3]int{{1, 1, 1}, {5, 7, 3}, {6, 16, 9}, {7, 17, 2}, {13, 33, 300}, {12, 8, 5}, {3, 100, 40}, {40, 9, 17}, {4, 20, 4200}} {
 		for _, tA := range []bool{false, true} {
 			for mode := range 5 { // 0: from 0, 1: acc, 2: bias, 3: bias and ReLU, 4: acc, post and ReLU
 				i++
@@ -100,31 +100,25 @@ func TestGemmExact(t *testing.T) {
 				split := ceilDiv(m, 8)*ceilDiv(n, 16) < splitTiles && k >= 4*splitK
 				want := fmaGemm(&g, split)
 				name := fmt.Sprintf("%d: m=%d n=%d k=%d tA=%v mode=%d", i, m, n, k, tA, mode)
-				for _, asm := range []bool{true, false} {
-					if asm && !useAVX2 {
-						continue
-					}
-					saved := useAVX2
-					useAVX2 = asm
+				for kern, exact := range kernelsToTest() {
 					got := slices.Clone(c)
 					h := g
 					h.c = got
-					gemm(&h)
-					useAVX2 = saved
+					withKernel(kern, func() { gemm(&h) })
 					for p := range m {
 						for q := range ldc {
 							w, v := want[p*ldc+q], got[p*ldc+q]
 							if q >= n {
 								if v != c[p*ldc+q] {
-									t.Fatalf("%s: wrote C[%d, %d] outside the matrix", name, p, q)
+									t.Fatalf("%s: kernel %d: wrote C[%d, %d] outside the matrix", name, kern, p, q)
 								}
 								continue
 							}
-							if asm && v != w {
-								t.Fatalf("%s: AVX2: C[%d, %d] = %g, want the fma sequence's %g", name, p, q, v, w)
+							if exact && v != w {
+								t.Fatalf("%s: kernel %d: C[%d, %d] = %g, want the fma sequence's %g", name, kern, p, q, v, w)
 							}
-							if !asm && !(abs32(v-w) <= 1e-5*float32(k+1)) {
-								t.Fatalf("%s: Go kernel: C[%d, %d] = %g, want about %g", name, p, q, v, w)
+							if !exact && !(abs32(v-w) <= 1e-5*float32(k+1)) {
+								t.Fatalf("%s: kernel %d: C[%d, %d] = %g, want about %g", name, kern, p, q, v, w)
 							}
 						}
 					}
@@ -137,7 +131,7 @@ func TestGemmExact(t *testing.T) {
 func abs32(x float32) float32 { return max(x, -x) }
 
 // TestGemmCuts checks the claim the determinism rests on: the result is the
-// same bits however C is cut into tasks.
+// same bits however C is cut into tasks, whichever assembly kernel runs.
 func TestGemmCuts(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(8, 0))
@@ -151,20 +145,22 @@ func TestGemmCuts(t *testing.T) {
 		b, _ := randVals(r, k*n, 1)
 		bias, _ := randVals(r, n, 1)
 		var first []float32
-		for _, workers := range []int{1, 2, 3, 8, 40} {
-			c := make([]float32, m*n)
-			j := gemmJob{g: gemmArgs{m: m, n: n, k: k, tA: tA, a: a, lda: lda, b: b, ldb: n, c: c, ldc: n, bias: bias, relu: true}, rsA: lda, csA: 1}
-			if tA {
-				j.rsA, j.csA = 1, lda
+		for kern, exact := range kernelsToTest() {
+			if !exact {
+				continue
 			}
-			j.cut(workers)
-			for task := range j.count {
-				j.do(task)
-			}
-			if first == nil {
-				first = c
-			} else if !slices.Equal(first, c) {
-				t.Errorf("%d: tA=%v: tasks of %d×%d give other bits than the first cut", i, tA, j.tm, j.tn)
+			for _, workers := range []int{1, 2, 3, 8, 40} {
+				c := make([]float32, m*n)
+				j := newGemmJob(&gemmArgs{m: m, n: n, k: k, tA: tA, a: a, lda: lda, b: b, ldb: n, c: c, ldc: n, bias: bias, relu: true}, kern)
+				j.cut(workers)
+				for task := range j.count {
+					j.do(task)
+				}
+				if first == nil {
+					first = c
+				} else if !slices.Equal(first, c) {
+					t.Errorf("%d: tA=%v: kernel %d, tasks of %d×%d give other bits than the first cut", i, tA, kern, j.tm, j.tn)
+				}
 			}
 		}
 	}

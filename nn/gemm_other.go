@@ -2,5 +2,9 @@
 
 package nn
 
-// kernel runs the micro-kernel, in Go on this architecture.
-func kernel(t *kernArgs) { gemmGo(t) }
+// pickKernel chooses the micro-kernel for an m×n product: Go's on this
+// architecture.
+func pickKernel(m, n int) int { return kernGo }
+
+// kernel runs the micro-kernel id.
+func kernel(id int, t *kernArgs) { gemmGo(t) }
