@@ -6,9 +6,10 @@ func gemmAVX2(t *kernArgs)
 //go:noescape
 func gemmAVX512(t *kernArgs)
 
-// pickKernel chooses the micro-kernel for an m×n product: among those the
-// processor has, the one whose tiles waste least on the edges of C (the
-// AVX-512 kernel when they tie). All give the same bits.
+// pickKernel chooses the micro-kernel for an m×n product among those the
+// processor has: AVX-512 unless its tiles compute a fifth more elements
+// than AVX2's on the edges of C (at full tiles it is 10–15% faster on Zen 4:
+// fewer loads and instructions a multiply-add). All give the same bits.
 func pickKernel(m, n int) int {
 	if forceKernel >= 0 {
 		return forceKernel
@@ -24,7 +25,7 @@ func pickKernel(m, n int) int {
 	cost := func(mr, nr, vec int) int {
 		return ceilDiv(m, mr) * mr * (n/nr*nr + ceilDiv(n%nr, vec)*vec)
 	}
-	if cost(8, 32, 16) <= cost(6, 16, 8) {
+	if 5*cost(8, 32, 16) <= 6*cost(6, 16, 8) {
 		return kernAVX512
 	}
 	return kernAVX2
