@@ -21,6 +21,9 @@ type conv2d struct {
 	oh, ow       int // output (OH, OW)
 	kernel, bias *Param
 	relu         bool
+	// reluByNext is set when the next layer, a max pooling, applies the
+	// ReLU's mask to the gradient (see maxPool.relu).
+	reluByNext bool
 
 	n    int
 	col  []float32 // (P, K+1) the last forward's input patches
@@ -92,7 +95,7 @@ func (c *convIm2col) do(i int) {
 //	dcol             = dy · kernelᵀ    (P, K), scattered back onto dx (col2im)
 func (c *conv2d) backward(dy []float32, needDx bool) []float32 {
 	k, p := c.rows(), c.pixels()
-	if c.relu {
+	if c.relu && !c.reluByNext {
 		c.dy = dy
 		parallel(c.n, (*convReLUBack)(c))
 		c.dy = nil

@@ -279,3 +279,34 @@ func TestMaxPoolTies(t *testing.T) {
 		}
 	}
 }
+
+// TestReLUByPool: the tutorial's gradients are the same bits whether the
+// max pooling applies conv2d's ReLU mask (as New arranges) or conv2d does.
+func TestReLUByPool(t *testing.T) {
+	t.Parallel()
+	n := 8
+	r := rand.New(rand.NewPCG(7, 7))
+	x, _ := randVals(r, n*28*28, 1)
+	y := make([]uint8, n)
+	for i := range y {
+		y[i] = uint8(r.IntN(10))
+	}
+	var grads [2][]float32
+	for i := range grads {
+		m := mustNew(t, Tutorial(), rand.New(rand.NewPCG(8, 8)))
+		c, p := m.layers[0].(*conv2d), m.layers[1].(*maxPool)
+		if !c.reluByNext || !p.relu {
+			t.Fatalf("New did not hand conv2d's ReLU mask to the pooling")
+		}
+		if i == 1 {
+			c.reluByNext, p.relu = false, false
+		}
+		m.Gradients(x, y)
+		for _, q := range m.Params() {
+			grads[i] = append(grads[i], q.Grad...)
+		}
+	}
+	if !slices.Equal(grads[0], grads[1]) {
+		t.Errorf("the gradients differ")
+	}
+}

@@ -10,7 +10,7 @@ func reluMaskAVX2(dy, y *float32, n int)
 func maxPoolRowAVX2(y, x *float32, ow, c, ph, pw, wstride int)
 
 //go:noescape
-func maxPoolBackRowAVX2(dx, x, y, dy *float32, ow, c, ph, pw, wstride int)
+func maxPoolBackRowAVX2(dx, x, y, dy *float32, ow, c, ph, pw, wstride int, relu bool)
 
 //go:noescape
 func transposeAVX2(dst *float32, ldd int, src *float32, lds, rows, cols int)
@@ -117,7 +117,7 @@ func (m *maxPoolBackward) fast(i int) bool {
 	}
 	for oy := range m.oh {
 		at := oy * m.ph * m.w * c
-		maxPoolBackRowAVX2(&dx[at], &x[at], &y[oy*m.ow*c], &dy[oy*m.ow*c], m.ow, c, m.ph, m.pw, 4*m.w*c)
+		maxPoolBackRowAVX2(&dx[at], &x[at], &y[oy*m.ow*c], &dy[oy*m.ow*c], m.ow, c, m.ph, m.pw, 4*m.w*c, m.relu)
 	}
 	return true
 }

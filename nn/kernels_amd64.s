@@ -146,11 +146,12 @@ fwdcol:
 	VZEROUPPER
 	RET
 
-// func maxPoolBackRowAVX2(dx, x, y, dy *float32, ow, c, ph, pw, wstride int)
+// func maxPoolBackRowAVX2(dx, x, y, dy *float32, ow, c, ph, pw, wstride int, relu bool)
 // One row of windows, as maxPoolRowAVX2's: each window's gradient dy goes to
-// the first element (row-major) equal to its maximum y, the others get 0;
-// every element of the windows is written once.
-TEXT ·maxPoolBackRowAVX2(SB), NOSPLIT, $0-72
+// the first element (row-major) equal to its maximum y, the others get 0
+// (all do, with relu, where y is not positive); every element of the
+// windows is written once.
+TEXT ·maxPoolBackRowAVX2(SB), NOSPLIT, $0-73
 	MOVQ dx+0(FP), R9
 	MOVQ x+8(FP), SI
 	SUBQ SI, R9              // dx − x: dx's element at (X)(R9*1)
@@ -161,6 +162,11 @@ TEXT ·maxPoolBackRowAVX2(SB), NOSPLIT, $0-72
 	SHLQ $2, R13
 	MOVQ pw+56(FP), R11
 	MOVQ wstride+64(FP), R12
+	VXORPS Y4, Y4, Y4        // 0
+	VPCMPEQD Y5, Y5, Y5      // all ones: with relu, y > 0 is asked
+	CMPB relu+72(FP), $0
+	JNE  backpixel
+	VXORPS Y5, Y5, Y5        // without, nothing is
 
 backpixel:
 	XORQ CX, CX
@@ -169,7 +175,8 @@ backvec:
 	LEAQ    (DI)(CX*1), DX
 	VMOVUPS (DX), Y0         // y
 	VMOVUPS (DX)(R8*1), Y1   // dy
-	VXORPS  Y2, Y2, Y2       // found
+	VCMPPS  $1, Y0, Y4, Y2   // 0 < y
+	VANDNPS Y5, Y2, Y2       // found: with relu, where y is not positive
 	LEAQ    (SI)(CX*1), AX
 	MOVQ    ph+48(FP), BX
 

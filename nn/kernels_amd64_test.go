@@ -95,12 +95,14 @@ func TestMaxPoolAVX2(t *testing.T) {
 		}
 		specials(r, x)
 		dy, _ := randVals(r, c.n*oh*ow*c.ch, 1)
-		var ys, dxs [2][]float32
+		var ys, dxs, dxr [2][]float32
 		for j, on := range []bool{false, true} {
 			l := newMaxPool(Shape{c.h, c.w, c.ch}, Shape{oh, ow, c.ch}, [2]int{c.ph, c.pw})
 			withAVX2(t, on, func() {
 				ys[j] = slices.Clone(l.forward(x, c.n))
 				dxs[j] = slices.Clone(l.backward(dy, true))
+				l.relu = true
+				dxr[j] = slices.Clone(l.backward(dy, true))
 			})
 		}
 		same := func(a, b []float32) bool {
@@ -116,6 +118,9 @@ func TestMaxPoolAVX2(t *testing.T) {
 		}
 		if !same(dxs[0], dxs[1]) {
 			t.Errorf("%d: backward: AVX2 and Go differ", i)
+		}
+		if !same(dxr[0], dxr[1]) {
+			t.Errorf("%d: backward with the ReLU's mask: AVX2 and Go differ", i)
 		}
 	}
 }

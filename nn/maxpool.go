@@ -13,6 +13,11 @@ type maxPool struct {
 	h, w, c int // input (H, W, C)
 	ph, pw  int
 	oh, ow  int
+	// relu is set when the input is the output of a layer's ReLU, which then
+	// leaves its mask to backward here: the mask at a window's maximum is
+	// whether the maximum is positive, one test per output instead of a
+	// pass over the larger input (see New).
+	relu bool
 
 	n     int
 	x     []float32 // (N, H, W, C) input of the last forward, not owned
@@ -69,8 +74,9 @@ func (m *maxPoolForward) do(i int) {
 
 // backward routes each output's gradient to where its maximum is in the input
 // of the last forward: the first such element of its window in row-major
-// order (a NaN maximum gets none). It writes every element of dx once,
-// without branching on the data: a mask per channel marks the maximum found.
+// order (a NaN maximum gets none; with relu, neither does one that is not
+// positive). It writes every element of dx once, without branching on the
+// data: a mask per channel marks the maximum found.
 func (m *maxPool) backward(dy []float32, needDx bool) []float32 {
 	if !needDx {
 		return nil
@@ -103,6 +109,13 @@ func (m *maxPoolBackward) do(i int) {
 			o := (oy*m.ow + ox) * c
 			yo, dyo := y[o:o+c], dy[o:o+c]
 			clear(found)
+			if m.relu {
+				for ch, v := range yo {
+					if !(v > 0) {
+						found[ch] = ^uint32(0) // no element gets the gradient
+					}
+				}
+			}
 			for a := range m.ph {
 				for b := range m.pw {
 					at := ((oy*m.ph+a)*m.w + ox*m.pw + b) * c

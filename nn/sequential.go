@@ -60,6 +60,15 @@ func New(cfg Config, rng *rand.Rand) (*Sequential, error) {
 			s.layers = append(s.layers, &softmax{classes: info.Out.Size()})
 		}
 	}
+	for i, l := range s.layers[1:] {
+		// A max pooling after a ReLU applies the ReLU's mask to the gradient:
+		// one test per pooled output instead of a pass over the ReLU's output.
+		if p, ok := l.(*maxPool); ok {
+			if c, ok := s.layers[i].(*conv2d); ok && c.relu {
+				p.relu, c.reluByNext = true, true
+			}
+		}
+	}
 	s.train = len(s.layers)
 	if _, ok := s.layers[len(s.layers)-1].(*softmax); ok {
 		s.train--
