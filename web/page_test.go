@@ -104,6 +104,7 @@ func digitOf(tb testing.TB, label, strokes int) mnist.StrokeDigit {
 }
 
 func TestPage(t *testing.T) {
+	t.Parallel()
 	origin := serve(t, nil)
 	page := origin + "/"
 
@@ -232,10 +233,11 @@ func TestPage(t *testing.T) {
 			p.lift(pts[len(pts)-1])
 			after := p.answer()
 			t.Logf("a %d: half way %q (%s), before the pointer went up %q (%s), after %q (%s)", label, mid.Digit, mid.State, before.Digit, before.State, after.Digit, after.State)
+			p.click("clear")
 			if before.Digit != "" {
 				shown = append(shown, before.Digit)
+				break // one is enough; the others are there in case a digit is unsure
 			}
-			p.click("clear")
 		}
 		if len(shown) == 0 {
 			t.Error("no digit was shown before the pointer went up, for any of 4 single-stroke digits")

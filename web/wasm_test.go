@@ -159,6 +159,7 @@ type outcome struct {
 const wasmMemoryJS = `__inklingGo._inst.exports.mem.buffer.byteLength`
 
 func TestWasmAPI(t *testing.T) {
+	t.Parallel()
 	// 1,000 malformed calls, then the drawn digit again: the same answer.
 	t.Run("abuse", func(t *testing.T) {
 		t.Parallel()
