@@ -1,8 +1,10 @@
 package nn
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -64,5 +66,41 @@ func BenchmarkEvaluate(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Evaluate(x, y)
+	}
+}
+
+// BenchmarkTrainScaling is TrainStep for other batch sizes and numbers of
+// conv2d filters (the tutorial is batch 32, 32 filters): time per example
+// (wall and CPU, all threads) and the memory the model holds (parameters,
+// Adam's state, gradients and the buffers of a step).
+func BenchmarkTrainScaling(b *testing.B) {
+	x, y := benchData(b, 4*128)
+	for _, filters := range []int{16, 32, 64} {
+		for _, batch := range []int{16, 32, 64, 128} {
+			b.Run(fmt.Sprintf("filters=%d/batch=%d", filters, batch), func(b *testing.B) {
+				cfg := Tutorial()
+				cfg.Layers[0].Filters = filters
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				m := mustNew(b, cfg, rand.New(rand.NewPCG(14, 1)))
+				m.TrainStep(x[:batch*784], y[:batch])
+				runtime.ReadMemStats(&after)
+				steps := len(y) / batch
+				i := 0
+				cpu := cpuTime()
+				for b.Loop() {
+					k := i % steps
+					m.TrainStep(x[k*batch*784:(k+1)*batch*784], y[k*batch:(k+1)*batch])
+					i++
+				}
+				per := float64(b.N * batch)
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/per, "µs/example")
+				if cpu := cpuTime() - cpu; cpu > 0 {
+					b.ReportMetric(float64(cpu.Microseconds())/per, "cpu-µs/example")
+				}
+				b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/(1<<20), "model-MiB")
+			})
+		}
 	}
 }
