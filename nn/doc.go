@@ -1,5 +1,5 @@
 // Package nn is the Keras MNIST tutorial's convolutional network in Go,
-// float32 on gonum: a Sequential of Conv2D, MaxPooling2D, Flatten and Dense
+// float32: a Sequential of Conv2D, MaxPooling2D, Flatten and Dense
 // layers with ReLU and softmax, trained with sparse categorical cross-entropy
 // and Adam. The same package runs natively (training) and compiled to
 // WebAssembly (inference on the page).
@@ -47,8 +47,11 @@
 // For a given seed everything is reproducible bit for bit on a given platform,
 // whatever the number of threads: parallel work is cut into chunks fixed by
 // the shapes alone, every output element is computed by one chunk in a fixed
-// order, and sums across chunks are added in a fixed order. Native and
-// WebAssembly results differ in the last bits (gonum uses SIMD natively).
+// order, and sums across chunks are added in a fixed order. Natively every
+// product is a chain of fused multiply-adds fixed by the shapes, the same bits
+// from the AVX2 and the AVX-512 kernels; elsewhere (processors without AVX2,
+// WebAssembly) Go loops round each product unless the compiler fuses it, so
+// the last bits may differ.
 // Training can stop after an epoch and resume to the same bits: save the
 // parameters, Optimizer().State() and the state of the shuffling source (say a
 // *rand.PCG, with MarshalBinary) in FitOptions.OnEpoch, then restore all three
@@ -61,8 +64,11 @@
 // Natively, large matrix products and per-image and per-chunk loops run on the
 // calling goroutine and GOMAXPROCS−1 helper goroutines (at most 7), started on first use
 // and then parked; no goroutine is started per call. Products go through one
-// internal function, sgemm (gemm.go), tiled over gonum's Sgemm so that each
-// tile stays serial in gonum. Under WebAssembly (one thread) everything runs
-// serially with plain loops, and the package imports nothing that would grow
-// the page's download beyond what it uses (see TestWasmImports).
+// internal function, gemm (gemm.go): blocked for the caches, on micro-kernels
+// in assembly (AVX-512 or AVX2 with FMA, chosen at run time; gemm_amd64.s) or
+// in Go; the element-wise work of training (Adam, max pooling, im2col,
+// transpositions) has AVX2 kernels too (kernels_amd64.s). Under WebAssembly
+// (one thread) everything runs serially with plain loops, and the package
+// imports nothing that would grow the page's download beyond what it uses
+// (see TestWasmImports).
 package nn
