@@ -6,8 +6,20 @@ func gemmAVX2(t *kernArgs)
 //go:noescape
 func gemmAVX512(t *kernArgs)
 
+// kernGonum is gonum's Sgemm, for processors without AVX2 (gemmGonum).
+const kernGonum = kernAVX512 + 1
+
+// gemmAlt runs g on gonum when kern is kernGonum, and reports whether it did.
+func gemmAlt(g *gemmArgs, kern int) bool {
+	if kern != kernGonum {
+		return false
+	}
+	gemmGonum(g)
+	return true
+}
+
 // pickKernel chooses the micro-kernel for an m×n product among those the
-// processor has: AVX-512 unless its tiles compute a fifth more elements
+// processor has (gonum's Sgemm without AVX2): AVX-512 unless its tiles compute a fifth more elements
 // than AVX2's on the edges of C (at full tiles it is 10–15% faster on Zen 4:
 // fewer loads and instructions a multiply-add). All give the same bits.
 func pickKernel(m, n int) int {
@@ -15,7 +27,7 @@ func pickKernel(m, n int) int {
 		return forceKernel
 	}
 	if !useAVX2 {
-		return kernGo
+		return kernGonum
 	}
 	if !useAVX512 {
 		return kernAVX2

@@ -5,7 +5,7 @@ import "testing"
 // kernelsToTest lists the micro-kernels this processor runs, each with
 // whether it computes the fma sequences exactly (the assembly ones do).
 func kernelsToTest() map[int]bool {
-	ks := map[int]bool{kernGo: false}
+	ks := map[int]bool{kernGo: false, kernGonum: false}
 	if hasAVX2FMA() {
 		ks[kernAVX2] = true
 	}
@@ -26,7 +26,7 @@ func withKernel(kern int, f func()) {
 // BenchmarkKernels runs BenchmarkGemm's products on each micro-kernel.
 func BenchmarkKernels(b *testing.B) {
 	for kern := range kernelsToTest() {
-		b.Run([...]string{kernGo: "go", kernAVX2: "avx2", kernAVX512: "avx512"}[kern], func(b *testing.B) {
+		b.Run([...]string{kernGo: "go", kernAVX2: "avx2", kernAVX512: "avx512", kernGonum: "gonum"}[kern], func(b *testing.B) {
 			withKernel(kern, func() { BenchmarkGemm(b) })
 		})
 	}

@@ -10,7 +10,8 @@ import "unsafe"
 // block of k: gemmAVX512 (8×32) or gemmAVX2 (6×16) in gemm_amd64.s, or gemmGo
 // (6×16). How C is cut changes no element's operations (see gemmArgs), nor
 // does the kernel; only a split k does, and whether k is split depends on the
-// shapes alone.
+// shapes alone. (On amd64 without AVX2, gonum's Sgemm runs instead: see
+// gemm_gonum_amd64.go.)
 const (
 	kc = 256 // block of k: a block of B (kc×nr) stays in L1 while the task's rows go by
 
@@ -76,7 +77,11 @@ func gemm(g *gemmArgs) {
 		g.start()
 		return
 	}
-	j := newGemmJob(g, pickKernel(g.m, g.n))
+	kern := pickKernel(g.m, g.n)
+	if gemmAlt(g, kern) {
+		return
+	}
+	j := newGemmJob(g, kern)
 	if ceilDiv(g.m, 8)*ceilDiv(g.n, 16) < splitTiles && g.k >= 4*splitK {
 		j.chunks = ceilDiv(g.k, splitK)
 		size := j.chunks * g.m * g.n
@@ -338,15 +343,40 @@ func gemmGo(t *kernArgs) {
 				copy(acc[r][:t.cols], unsafe.Slice((*float32)(unsafe.Add(t.d, r*t.ldd)), t.cols))
 			}
 		}
-		for l := range t.k {
-			b := unsafe.Slice((*float32)(unsafe.Add(t.b, l*t.ldb)), t.cols)
-			pa := unsafe.Add(t.a, l*t.csA)
-			for r := range mr {
-				av := *(*float32)(unsafe.Add(pa, off[r]))
-				ar := &acc[r]
-				for q, bv := range b {
-					ar[q] += av * bv
+		// Two rows by four columns at a time, in local variables (registers).
+		for r := 0; r < mr; r += 2 {
+			a0, a1 := unsafe.Add(t.a, off[r]), unsafe.Add(t.a, off[r+1])
+			acc0, acc1 := &acc[r], &acc[r+1]
+			q := 0
+			for ; q+4 <= t.cols; q += 4 {
+				s00, s01, s02, s03 := acc0[q], acc0[q+1], acc0[q+2], acc0[q+3]
+				s10, s11, s12, s13 := acc1[q], acc1[q+1], acc1[q+2], acc1[q+3]
+				pb := unsafe.Add(t.b, 4*q)
+				for l := range t.k {
+					x0 := *(*float32)(unsafe.Add(a0, l*t.csA))
+					x1 := *(*float32)(unsafe.Add(a1, l*t.csA))
+					b := (*[4]float32)(unsafe.Add(pb, l*t.ldb))
+					s00 += x0 * b[0]
+					s01 += x0 * b[1]
+					s02 += x0 * b[2]
+					s03 += x0 * b[3]
+					s10 += x1 * b[0]
+					s11 += x1 * b[1]
+					s12 += x1 * b[2]
+					s13 += x1 * b[3]
 				}
+				acc0[q], acc0[q+1], acc0[q+2], acc0[q+3] = s00, s01, s02, s03
+				acc1[q], acc1[q+1], acc1[q+2], acc1[q+3] = s10, s11, s12, s13
+			}
+			for ; q < t.cols; q++ {
+				s0, s1 := acc0[q], acc1[q]
+				pb := unsafe.Add(t.b, 4*q)
+				for l := range t.k {
+					bv := *(*float32)(unsafe.Add(pb, l*t.ldb))
+					s0 += *(*float32)(unsafe.Add(a0, l*t.csA)) * bv
+					s1 += *(*float32)(unsafe.Add(a1, l*t.csA)) * bv
+				}
+				acc0[q], acc1[q] = s0, s1
 			}
 		}
 		for r := range t.rows {
