@@ -106,6 +106,10 @@ TEXT ·maxPoolRowAVX2(SB), NOSPLIT, $0-56
 	MOVQ ph+32(FP), R10
 	MOVQ pw+40(FP), R11
 	MOVQ wstride+48(FP), R12
+	CMPQ R10, $2
+	JNE  fwdpixel
+	CMPQ R11, $2
+	JEQ  fwd22pixel
 
 fwdpixel:
 	XORQ CX, CX              // byte offset of the channel vector
@@ -146,6 +150,40 @@ fwdcol:
 	VZEROUPPER
 	RET
 
+// 2×2 windows, unrolled: the same maxima in the same order.
+fwd22pixel:
+	XORQ CX, CX
+
+fwd22vec:
+	LEAQ    (SI)(CX*1), AX
+	LEAQ    (AX)(R12*1), DX
+	VMOVUPS (AX), Y0
+	VMOVUPS (AX)(R13*1), Y1
+	VMOVUPS (DX), Y2
+	VMOVUPS (DX)(R13*1), Y3
+	VCMPPS  $3, Y0, Y0, Y4
+	VCMPPS  $3, Y1, Y1, Y5
+	VORPS   Y5, Y4, Y4
+	VCMPPS  $3, Y2, Y2, Y5
+	VORPS   Y5, Y4, Y4
+	VCMPPS  $3, Y3, Y3, Y5
+	VORPS   Y5, Y4, Y4
+	VMAXPS  Y0, Y1, Y0
+	VMAXPS  Y0, Y2, Y0
+	VMAXPS  Y0, Y3, Y0
+	VORPS   Y4, Y0, Y0
+	VMOVUPS Y0, (DI)(CX*1)
+	ADDQ    $32, CX
+	CMPQ    CX, R13
+	JLT     fwd22vec
+
+	LEAQ (SI)(R13*2), SI
+	ADDQ R13, DI
+	DECQ ow+16(FP)
+	JNZ  fwd22pixel
+	VZEROUPPER
+	RET
+
 // func maxPoolBackRowAVX2(dx, x, y, dy *float32, ow, c, ph, pw, wstride int, relu bool)
 // One row of windows, as maxPoolRowAVX2's: each window's gradient dy goes to
 // the first element (row-major) equal to its maximum y, the others get 0
@@ -165,8 +203,14 @@ TEXT ·maxPoolBackRowAVX2(SB), NOSPLIT, $0-73
 	VXORPS Y4, Y4, Y4        // 0
 	VPCMPEQD Y5, Y5, Y5      // all ones: with relu, y > 0 is asked
 	CMPB relu+72(FP), $0
-	JNE  backpixel
+	JNE  backsize
 	VXORPS Y5, Y5, Y5        // without, nothing is
+
+backsize:
+	CMPQ ph+48(FP), $2
+	JNE  backpixel
+	CMPQ R11, $2
+	JEQ  back22pixel
 
 backpixel:
 	XORQ CX, CX
@@ -207,6 +251,55 @@ backcol:
 	ADDQ  R13, DI
 	DECQ  ow+32(FP)
 	JNZ   backpixel
+	VZEROUPPER
+	RET
+
+// 2×2 windows, unrolled: each element in row-major order, as above.
+back22pixel:
+	XORQ CX, CX
+
+back22vec:
+	LEAQ    (DI)(CX*1), DX
+	VMOVUPS (DX), Y0
+	VMOVUPS (DX)(R8*1), Y1
+	VCMPPS  $1, Y0, Y4, Y2
+	VANDNPS Y5, Y2, Y2
+	LEAQ    (SI)(CX*1), BX   // x
+	LEAQ    (BX)(R9*1), AX   // dx
+	VMOVUPS (BX), Y3
+	VCMPPS  $0, Y0, Y3, Y3
+	VANDNPS Y3, Y2, Y3
+	VORPS   Y3, Y2, Y2
+	VANDPS  Y1, Y3, Y3
+	VMOVUPS Y3, (AX)
+	VMOVUPS (BX)(R13*1), Y3
+	VCMPPS  $0, Y0, Y3, Y3
+	VANDNPS Y3, Y2, Y3
+	VORPS   Y3, Y2, Y2
+	VANDPS  Y1, Y3, Y3
+	VMOVUPS Y3, (AX)(R13*1)
+	ADDQ    R12, AX
+	ADDQ    R12, BX
+	VMOVUPS (BX), Y3
+	VCMPPS  $0, Y0, Y3, Y3
+	VANDNPS Y3, Y2, Y3
+	VORPS   Y3, Y2, Y2
+	VANDPS  Y1, Y3, Y3
+	VMOVUPS Y3, (AX)
+	VMOVUPS (BX)(R13*1), Y3
+	VCMPPS  $0, Y0, Y3, Y3
+	VANDNPS Y3, Y2, Y3
+	VORPS   Y3, Y2, Y2
+	VANDPS  Y1, Y3, Y3
+	VMOVUPS Y3, (AX)(R13*1)
+	ADDQ    $32, CX
+	CMPQ    CX, R13
+	JLT     back22vec
+
+	LEAQ (SI)(R13*2), SI
+	ADDQ R13, DI
+	DECQ ow+32(FP)
+	JNZ  back22pixel
 	VZEROUPPER
 	RET
 
