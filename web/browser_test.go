@@ -1,3 +1,5 @@
+//go:build !js
+
 package web
 
 // The browser tests' harness: what they need, one shared headless Chromium,
@@ -223,7 +225,8 @@ var (
 )
 
 // instrument runs in every document before the page's scripts. It records
-// Content-Security-Policy violations; keeps a reference to the Go instance
+// Content-Security-Policy violations and when html[data-ready] became
+// "true" (__readyAt, from navigation start); keeps a reference to the Go instance
 // that wasm_exec.js makes (the page keeps its own in a closure), so that
 // tests can read the WebAssembly memory's size; and notes the canvases the
 // page makes, so that tests can find its hidden ink canvas (the pixels
@@ -236,6 +239,9 @@ const instrument = `(() => {
     if (String(name).toLowerCase() === 'canvas') __inklingCanvases.push(el);
     return el;
   };
+  new MutationObserver(() => {
+    if (globalThis.__readyAt === undefined && document.documentElement.dataset.ready === 'true') globalThis.__readyAt = performance.now();
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
   globalThis.__cspViolations = [];
   document.addEventListener('securitypolicyviolation', (e) => {
     __cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || '(inline)') + ' at ' + e.sourceFile + ':' + e.lineNumber);
@@ -262,6 +268,8 @@ type tab struct {
 	in  *inputConn // made by draw on first use
 	url string     // the page last opened
 
+	cancel context.CancelFunc
+
 	mu       sync.Mutex
 	requests []string // every URL the page asked for
 	errors   []string // console errors, exceptions, browser log errors
@@ -272,8 +280,8 @@ func newTab(tb testing.TB, vp viewport) *tab {
 	tb.Helper()
 	p := &tab{tb: tb, vp: vp}
 	ctx, cancel := chromedp.NewContext(browser(tb), chromedp.WithNewBrowserContext(), chromedp.WithListener(p.listen))
-	tb.Cleanup(cancel)
-	p.ctx = ctx
+	tb.Cleanup(p.close)
+	p.ctx, p.cancel = ctx, cancel
 	var opts []chromedp.EmulateViewportOption
 	opts = append(opts, chromedp.EmulateScale(vp.scale))
 	if vp.mobile {
@@ -285,6 +293,15 @@ func newTab(tb testing.TB, vp viewport) *tab {
 			return err
 		}))
 	return p
+}
+
+// close closes the tab and its browser context.
+func (p *tab) close() {
+	if p.in != nil {
+		p.in.conn.Close()
+		p.in = nil
+	}
+	p.cancel()
 }
 
 // listen records events; it runs in the tab's event loop, so it only

@@ -1,3 +1,5 @@
+//go:build !js
+
 package web
 
 // The page as people use it: loading, drawing, Clear and Undo, answers

@@ -1,3 +1,5 @@
+//go:build !js
+
 package web
 
 // Real pen digits (data/pendigits-train-strokes.json) from the writers the

@@ -1,3 +1,5 @@
+//go:build !js
+
 package web
 
 // Drawing with real input events: Input.dispatchMouseEvent on the desktop,
@@ -128,7 +130,6 @@ func dialInput(p *tab) *inputConn {
 	in := &inputConn{conn: conn}
 	in.cond = sync.NewCond(&in.mu)
 	go in.read()
-	p.tb.Cleanup(func() { conn.Close() })
 	return in
 }
 

@@ -1,3 +1,5 @@
+//go:build !js
+
 package web
 
 // Real pen digits replayed on the page with real input, as their writers

@@ -1,3 +1,5 @@
+//go:build !js
+
 package web
 
 // globalThis.inkling, the Go↔JS API, in Chromium: abused from JavaScript,

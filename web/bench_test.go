@@ -1,0 +1,149 @@
+//go:build !js
+
+package web
+
+// Measurements of the page in headless Chromium (benchmarks, never
+// assertions). Run them alone, on a quiet machine if you can:
+//
+//	go test ./web -run XXX -bench . -benchtime 1x
+//
+// BenchmarkReady: 20 cold loads, each in a fresh browser context with the
+// cache off, from navigation start to html[data-ready=true], on localhost.
+// BenchmarkPredict: one prediction as the page makes it (getImageData of
+// its hidden 224×224 ink canvas, then inkling.predict: preprocessing and
+// network), on 1,000 held-out pen digits drawn with the mouse, on a
+// cross-origin isolated page (COOP/COEP headers) so that performance.now()
+// has 5 µs resolution, as the TF.js anchor (../shared/anchors/tfjsbench)
+// is timed. Both report the median and the 10th and 90th percentiles, and
+// write $INKLING_REPORT_DIR/bench-ready.json and bench-predict.json when
+// that is set.
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// readyAtJS is in every document (see instrument): the time, from
+// navigation start, when html[data-ready] became "true".
+const readyAtJS = `globalThis.__readyAt`
+
+// quantiles returns the median and the 10th and 90th percentiles.
+func quantiles(v []float64) (median, p10, p90 float64) {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	at := func(q float64) float64 { return s[min(len(s)-1, int(q*float64(len(s))))] }
+	if n := len(s); n%2 == 0 {
+		median = (s[n/2-1] + s[n/2]) / 2
+	} else {
+		median = s[n/2]
+	}
+	return median, at(0.1), at(0.9)
+}
+
+func BenchmarkReady(b *testing.B) {
+	origin := serve(b, nil)
+	const loads = 20
+	var ms []float64
+	for range b.N {
+		for range loads {
+			p := newTab(b, desktop) // a fresh browser context: no cache, no service worker
+			p.call(func(ctx context.Context) error {
+				_, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
+				return err
+			})
+			p.openReady(origin + "/")
+			ms = append(ms, eval[float64](p, readyAtJS))
+			p.close()
+		}
+	}
+	med, p10, p90 := quantiles(ms)
+	b.ReportMetric(med, "ms-ready-median")
+	b.ReportMetric(p10, "ms-ready-p10")
+	b.ReportMetric(p90, "ms-ready-p90")
+	b.Logf("navigation start → data-ready, %d cold loads: median %.1f ms (p10 %.1f, p90 %.1f)", len(ms), med, p10, p90)
+	writeReport(b, "bench-ready.json", map[string]any{
+		"benchmark": "BenchmarkReady",
+		"date":      time.Now().UTC().Format(time.RFC3339),
+		"what":      "navigation start to html[data-ready=true], fresh browser context, cache disabled, localhost, desktop viewport",
+		"loads":     len(ms),
+		"median_ms": med, "p10_ms": p10, "p90_ms": p90,
+		"all_ms": ms,
+	})
+}
+
+// isolate adds the headers that make the page cross-origin isolated.
+func isolate(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+		w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
+		w.Header().Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// timePredictJS times one prediction as predictNow makes it, on the
+// hidden ink canvas, then clears the pad for the next digit.
+const timePredictJS = `(() => {
+  const ink = __inklingCanvases.find((c) => c.width === 224 && c.height === 224 && !c.isConnected);
+  const ctx = ink.getContext('2d', { willReadFrequently: true });
+  const t0 = performance.now();
+  const rgba = ctx.getImageData(0, 0, 224, 224).data;
+  const t1 = performance.now();
+  const r = inkling.predict(rgba, 224, 224);
+  const t2 = performance.now();
+  document.getElementById('clear').click();
+  return {total: t2 - t0, predict: t2 - t1, digit: r.digit};
+})()`
+
+func BenchmarkPredict(b *testing.B) {
+	origin := serve(b, isolate)
+	digits := sample(b, 100)
+	var total, predict []float64
+	right := 0
+	var params string
+	for range b.N {
+		p := newTab(b, desktop)
+		p.openReady(origin + "/")
+		if !eval[bool](p, `crossOriginIsolated`) {
+			b.Fatal("the page is not cross-origin isolated: performance.now() would be coarse")
+		}
+		params = eval[string](p, `document.getElementById('about').textContent`)
+		rect := p.pad()
+		for _, d := range digits {
+			p.draw(onPad(place(d, 2.0/3, 0.5, 0.5), rect))
+			r := eval[struct {
+				Total, Predict float64
+				Digit          int
+			}](p, timePredictJS)
+			total = append(total, r.Total)
+			predict = append(predict, r.Predict)
+			if r.Digit == d.Label {
+				right++
+			}
+		}
+		p.close()
+	}
+	tm, t10, t90 := quantiles(total)
+	pm, p10, p90 := quantiles(predict)
+	b.ReportMetric(tm*1000, "µs-median")
+	b.ReportMetric(pm*1000, "µs-predict-only-median")
+	b.Logf("%d predictions on %d pen digits (%s): getImageData+predict median %.3f ms (p10 %.3f, p90 %.3f); predict alone median %.3f ms (p10 %.3f, p90 %.3f); %d right",
+		len(total), len(digits), params, tm, t10, t90, pm, p10, p90, right)
+	writeReport(b, "bench-predict.json", map[string]any{
+		"benchmark": "BenchmarkPredict",
+		"date":      time.Now().UTC().Format(time.RFC3339),
+		"what":      "getImageData(224×224 hidden ink canvas) + inkling.predict, one call per held-out pen digit drawn with the mouse (two thirds of the pad), cross-origin isolated (5 µs timer)",
+		"calls":     len(total),
+		"digits":    len(digits),
+		"model":     params,
+		"median_ms": tm, "p10_ms": t10, "p90_ms": t90,
+		"predict_only_median_ms": pm, "predict_only_p10_ms": p10, "predict_only_p90_ms": p90,
+		"right": right,
+	})
+}
