@@ -47,6 +47,7 @@ func quantiles(v []float64) (median, p10, p90 float64) {
 }
 
 func BenchmarkReady(b *testing.B) {
+	browser(b)
 	origin := serve(b, nil)
 	const loads = 20
 	var ms []float64
@@ -102,6 +103,7 @@ const timePredictJS = `(() => {
 })()`
 
 func BenchmarkPredict(b *testing.B) {
+	browser(b)
 	origin := serve(b, isolate)
 	digits := sample(b, 100)
 	var total, predict []float64

@@ -107,6 +107,7 @@ func digitOf(tb testing.TB, label, strokes int) mnist.StrokeDigit {
 
 func TestPage(t *testing.T) {
 	t.Parallel()
+	browser(t) // skips (fails in CI) here, once, if Chromium or the page is missing
 	origin := serve(t, nil)
 	page := origin + "/"
 

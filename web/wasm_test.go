@@ -162,6 +162,7 @@ const wasmMemoryJS = `__inklingGo._inst.exports.mem.buffer.byteLength`
 
 func TestWasmAPI(t *testing.T) {
 	t.Parallel()
+	browser(t) // skips (fails in CI) here, once, if Chromium or the page is missing
 	// 1,000 malformed calls, then the drawn digit again: the same answer.
 	t.Run("abuse", func(t *testing.T) {
 		t.Parallel()
