@@ -69,11 +69,12 @@ func BenchmarkReady(b *testing.B) {
 	b.ReportMetric(p90, "ms-ready-p90")
 	b.Logf("navigation start → data-ready, %d cold loads: median %.1f ms (p10 %.1f, p90 %.1f)", len(ms), med, p10, p90)
 	writeReport(b, "bench-ready.json", map[string]any{
-		"benchmark": "BenchmarkReady",
-		"date":      time.Now().UTC().Format(time.RFC3339),
-		"what":      "navigation start to html[data-ready=true], fresh browser context, cache disabled, localhost, desktop viewport",
-		"loads":     len(ms),
-		"median_ms": med, "p10_ms": p10, "p90_ms": p90,
+		"benchmark":    "BenchmarkReady",
+		"date":         time.Now().UTC().Format(time.RFC3339),
+		"model_sha256": modelSum(b),
+		"what":         "navigation start to html[data-ready=true], fresh browser context, cache disabled, localhost, desktop viewport",
+		"loads":        len(ms),
+		"median_ms":    med, "p10_ms": p10, "p90_ms": p90,
 		"all_ms": ms,
 	})
 }
@@ -138,13 +139,14 @@ func BenchmarkPredict(b *testing.B) {
 	b.Logf("%d predictions on %d pen digits (%s): getImageData+predict median %.3f ms (p10 %.3f, p90 %.3f); predict alone median %.3f ms (p10 %.3f, p90 %.3f); %d right",
 		len(total), len(digits), params, tm, t10, t90, pm, p10, p90, right)
 	writeReport(b, "bench-predict.json", map[string]any{
-		"benchmark": "BenchmarkPredict",
-		"date":      time.Now().UTC().Format(time.RFC3339),
-		"what":      "getImageData(224×224 hidden ink canvas) + inkling.predict, one call per held-out pen digit drawn with the mouse (two thirds of the pad), cross-origin isolated (5 µs timer)",
-		"calls":     len(total),
-		"digits":    len(digits),
-		"model":     params,
-		"median_ms": tm, "p10_ms": t10, "p90_ms": t90,
+		"benchmark":    "BenchmarkPredict",
+		"date":         time.Now().UTC().Format(time.RFC3339),
+		"model_sha256": modelSum(b),
+		"what":         "getImageData(224×224 hidden ink canvas) + inkling.predict, one call per held-out pen digit drawn with the mouse (two thirds of the pad), cross-origin isolated (5 µs timer)",
+		"calls":        len(total),
+		"digits":       len(digits),
+		"model":        params,
+		"median_ms":    tm, "p10_ms": t10, "p90_ms": t90,
 		"predict_only_median_ms": pm, "predict_only_p10_ms": p10, "predict_only_p90_ms": p90,
 		"right": right,
 	})
