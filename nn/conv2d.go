@@ -31,7 +31,7 @@ type conv2d struct {
 	x    []float32 // (N, H, W, Cin) during forward
 	dy   []float32 // (N, OH, OW, Cout) during backward
 	grad []float32 // (K+1, Cout) kernel and bias gradients
-	part []float32 // partial sums of the gradient's product
+	part []float32 // partial sums of the gradient's product (over the batch's pixels, cut in chunks)
 	kt   []float32 // (Cout, K) the kernel transposed
 	dcol []float32 // (P, K)
 	dx   []float32 // (N, H, W, Cin)

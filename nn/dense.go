@@ -9,13 +9,12 @@ type dense struct {
 	kernel, bias *Param
 	relu         bool
 
-	n    int
-	x    []float32 // (N, in) input of the last forward, not owned
-	y    []float32 // (N, out)
-	dyT  []float32 // (out, N)
-	dxT  []float32 // (in, N)
-	dx   []float32 // (N, in)
-	part []float32 // partial sums of a product over a long k
+	n   int
+	x   []float32 // (N, in) input of the last forward, not owned
+	y   []float32 // (N, out)
+	dyT []float32 // (out, N)
+	dxT []float32 // (in, N)
+	dx  []float32 // (N, in)
 }
 
 func newDense(in, out Shape, kernel, bias *Param, relu bool) *dense {
@@ -26,7 +25,7 @@ func (d *dense) forward(x []float32, n int) []float32 {
 	d.n, d.x = n, x
 	d.y = grow(d.y, n*d.out)
 	gemm(&gemmArgs{m: n, n: d.out, k: d.in, a: x, lda: d.in, b: d.kernel.Value, ldb: d.out,
-		c: d.y, ldc: d.out, bias: d.bias.Value, relu: d.relu, part: &d.part}) // (N, out) = relu(bias + (N, in) · (in, out))
+		c: d.y, ldc: d.out, bias: d.bias.Value, relu: d.relu}) // (N, out) = relu(bias + (N, in) · (in, out))
 	return d.y
 }
 
@@ -43,7 +42,7 @@ func (d *dense) backward(dy []float32, needDx bool) []float32 {
 		reluBackward(dy, d.y)
 	}
 	gemm(&gemmArgs{m: d.in, n: d.out, k: d.n, tA: true, a: d.x, lda: d.in, b: dy, ldb: d.out,
-		c: d.kernel.Grad, ldc: d.out, part: &d.part})
+		c: d.kernel.Grad, ldc: d.out})
 	db := d.bias.Grad
 	clear(db)
 	for i := range d.n {
@@ -58,7 +57,7 @@ func (d *dense) backward(dy []float32, needDx bool) []float32 {
 	transpose(d.dyT, d.n, dy, d.out, d.n, d.out)
 	d.dxT = grow(d.dxT, d.in*d.n)
 	gemm(&gemmArgs{m: d.in, n: d.n, k: d.out, a: d.kernel.Value, lda: d.out, b: d.dyT, ldb: d.n,
-		c: d.dxT, ldc: d.n, part: &d.part})
+		c: d.dxT, ldc: d.n})
 	d.dx = grow(d.dx, d.n*d.in)
 	parallel(ceilDiv(d.in, transposeRows), (*denseDx)(d))
 	return d.dx

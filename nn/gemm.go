@@ -19,8 +19,11 @@ package nn
 // operations that depends on the shapes alone, never on the number of
 // threads or on how C is cut into tiles: s = start, then s = fma(A(i,l),
 // B(l,j), s) for l ascending (a fused multiply-add, one rounding), then s +
-// post(j). When C is small and k long, k is cut into chunks of splitK whose
-// sums, each an fma sequence from 0, are added to start in chunk order.
+// post(j). When the caller allows it (part not nil), C is small and k long,
+// k is cut into chunks of splitK whose sums, each an fma sequence from 0, are
+// added to start in chunk order: then an element's bits depend on m and n,
+// which they never do otherwise (an example's outputs are the same bits in a
+// batch of any size).
 type gemmArgs struct {
 	m, n, k int
 	tA      bool
@@ -34,8 +37,8 @@ type gemmArgs struct {
 	post    []float32
 	acc     bool
 	relu    bool
-	// part is scratch for the partial sums of a split k, grown as needed
-	// (nil: allocated per call).
+	// part, when not nil, allows k to be split and holds the partial sums
+	// (grown as needed).
 	part *[]float32
 }
 

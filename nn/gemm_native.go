@@ -15,10 +15,10 @@ import "unsafe"
 const (
 	kc = 256 // block of k: a block of B (kc×nr) stays in L1 while the task's rows go by
 
-	// k is split into chunks of splitK when C has fewer than splitTiles tiles
-	// of 8×16 (fixed numbers, not mr and nr, so that every kernel splits
-	// alike) and k is at least 4·splitK: the chunks are then the parallel
-	// work.
+	// k is split into chunks of splitK, when the caller allows it, if C has
+	// fewer than splitTiles tiles of 8×16 (fixed numbers, not mr and nr, so
+	// that every kernel splits alike) and k is at least 4·splitK: the chunks
+	// are then the parallel work.
 	splitK     = 1024
 	splitTiles = 8
 
@@ -82,15 +82,10 @@ func gemm(g *gemmArgs) {
 		return
 	}
 	j := newGemmJob(g, kern)
-	if ceilDiv(g.m, 8)*ceilDiv(g.n, 16) < splitTiles && g.k >= 4*splitK {
+	if g.part != nil && ceilDiv(g.m, 8)*ceilDiv(g.n, 16) < splitTiles && g.k >= 4*splitK {
 		j.chunks = ceilDiv(g.k, splitK)
-		size := j.chunks * g.m * g.n
-		if g.part == nil {
-			j.part = make([]float32, size)
-		} else {
-			*g.part = grow(*g.part, size)
-			j.part = *g.part
-		}
+		*g.part = grow(*g.part, j.chunks*g.m*g.n)
+		j.part = *g.part
 		j.count = j.chunks
 		j.run()
 		j.reduce()

@@ -91,13 +91,16 @@ func TestGemmExact(t *testing.T) {
 				c, _ := randVals(r, m*ldc, 1)
 				bias, _ := randVals(r, n, 1)
 				g := gemmArgs{m: m, n: n, k: k, tA: tA, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, acc: mode == 1 || mode == 4, relu: mode >= 3}
+				if tA { // k may be split
+					g.part = new([]float32)
+				}
 				switch mode {
 				case 2, 3:
 					g.bias = bias
 				case 4:
 					g.post = bias
 				}
-				split := ceilDiv(m, 8)*ceilDiv(n, 16) < splitTiles && k >= 4*splitK
+				split := g.part != nil && ceilDiv(m, 8)*ceilDiv(n, 16) < splitTiles && k >= 4*splitK
 				want := fmaGemm(&g, split)
 				name := fmt.Sprintf("%d: m=%d n=%d k=%d tA=%v mode=%d", i, m, n, k, tA, mode)
 				for kern, exact := range kernelsToTest() {
