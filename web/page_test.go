@@ -248,6 +248,26 @@ func TestPage(t *testing.T) {
 		p.checkClean(origin)
 	})
 
+	// A stroke that leaves the pad and is released outside it ends there;
+	// the next stroke draws.
+	t.Run("outside", func(t *testing.T) {
+		t.Parallel()
+		p := newTab(t, desktop)
+		p.openReady(page)
+		r := p.pad()
+		y := r.Y + r.H/2
+		p.draw([][]pt{{{r.X + r.W*0.3, y}, {r.X + r.W*0.7, y}, {r.X + r.W + 60, y}}})
+		first := p.answer()
+		if first.Probs == "" {
+			t.Fatalf("a stroke released outside the pad: no answer (%+v); the stroke did not end", first)
+		}
+		p.draw([][]pt{{{r.X + r.W/2, r.Y + r.H*0.2}, {r.X + r.W/2, r.Y + r.H*0.8}}})
+		if a := p.answer(); a.Probs == "" || a.Probs == first.Probs {
+			t.Errorf("the stroke after one released outside the pad was not drawn: %+v", a)
+		}
+		p.checkClean(origin)
+	})
+
 	// On a phone a finger draws on the pad; the page does not scroll.
 	t.Run("phone", func(t *testing.T) {
 		t.Parallel()
