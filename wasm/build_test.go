@@ -21,8 +21,17 @@ import (
 
 var built struct {
 	once sync.Once
+	dir  string // a temporary folder, removed by TestMain
 	path string // the built .wasm
 	err  string
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
 
 // buildWasm builds this command as `make wasm` does into a temporary file
@@ -40,7 +49,7 @@ func buildWasm(tb testing.TB) string {
 			built.err = e.Error()
 			return
 		}
-		built.path = filepath.Join(dir, "inkling.wasm")
+		built.dir, built.path = dir, filepath.Join(dir, "inkling.wasm")
 		args := append(append([]string{"build"}, flags...), "-o", built.path, "./wasm")
 		cmd := exec.Command("go", args...)
 		cmd.Dir = ".."
