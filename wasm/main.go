@@ -7,6 +7,8 @@
 //	inkling.version  string
 //	inkling.pen      number: the pen width the page draws with, as a fraction
 //	                 of the pad's side (ink.PenWidth)
+//	inkling.side     number: the side, in pixels, of the canvas whose pixels
+//	                 the page hands to predict (ink.PadSide)
 //	inkling.load(bytes: Uint8Array)
 //	    → {ok: true, params: number, meta: {key: value, …}} | {error: string}
 //	    Builds the network from the bytes of weights/model.bin, once.
@@ -44,13 +46,28 @@ var inputShape = nn.Shape{ink.Size, ink.Size, 1}
 
 const classes = 10
 
-// JavaScript's constructors, looked up once.
+// JavaScript's constructors and functions, looked up once.
 var (
 	jsObject     = js.Global().Get("Object")
 	jsArray      = js.Global().Get("Array")
 	jsUint8Array = js.Global().Get("Uint8Array")
 	jsUint8Clamp = js.Global().Get("Uint8ClampedArray")
+	jsIsView     = js.Global().Get("ArrayBuffer").Get("isView")
+	// The getters every typed array inherits: they read the array's own
+	// internal slots, whatever getters a caller put on the object itself.
+	jsLength     = typedArrayGetter("length")
+	jsBuffer     = typedArrayGetter("buffer")
+	jsByteOffset = typedArrayGetter("byteOffset")
 )
+
+func typedArrayGetter(name string) js.Value {
+	proto := jsObject.Call("getPrototypeOf", jsUint8Array.Get("prototype"))
+	return jsObject.Call("getOwnPropertyDescriptor", proto, name).Get("get")
+}
+
+// maxKeep is the largest pixel buffer predict keeps for the next call; a
+// larger canvas gets a buffer of its own, freed after the call.
+const maxKeep = 4 * 512 * 512
 
 // state is everything load and predict share, reused from call to call.
 type state struct {
@@ -68,6 +85,7 @@ func main() {
 	api := jsObject.New()
 	api.Set("version", version)
 	api.Set("pen", ink.PenWidth)
+	api.Set("side", ink.PadSide)
 	api.Set("load", js.FuncOf(guard(load)))
 	api.Set("predict", js.FuncOf(guard(predict)))
 	js.Global().Set("inkling", api)
@@ -110,11 +128,12 @@ func failure(msg string) any { return object("error", msg) }
 
 // load builds the network from a model file's bytes.
 func load(args []js.Value) any {
-	if len(args) < 1 || !isBytes(args[0]) {
+	src, n, ok := bytesArg(args, 0)
+	if !ok {
 		return failure("inkling.load(bytes): bytes must be a Uint8Array holding weights/model.bin")
 	}
-	data := make([]byte, args[0].Length())
-	js.CopyBytesToGo(data, args[0])
+	data := make([]byte, n)
+	js.CopyBytesToGo(data, src)
 	m, meta, err := nn.LoadPredictor(data)
 	if err != nil {
 		return failure(err.Error())
@@ -136,20 +155,29 @@ func predict(args []js.Value) any {
 	if st.model == nil {
 		return failure("no model loaded yet: call inkling.load(bytes) first")
 	}
-	if len(args) < 3 || !isBytes(args[0]) {
+	src, n, ok := bytesArg(args, 0)
+	if !ok || len(args) < 3 {
 		return failure("inkling.predict(rgba, width, height): rgba must be a Uint8ClampedArray or Uint8Array (canvas ImageData.data)")
 	}
 	w, okw := intArg(args[1])
 	h, okh := intArg(args[2])
-	if !okw || !okh {
-		return failure("inkling.predict(rgba, width, height): width and height must be whole numbers")
+	if !okw || !okh || w > ink.MaxSide || h > ink.MaxSide {
+		return failure("inkling.predict(rgba, width, height): width and height must be whole numbers from 0 to " + itoa(ink.MaxSide))
 	}
-	n := args[0].Length()
-	if cap(st.pixels) < n {
-		st.pixels = make([]byte, n)
+	if n != 4*w*h {
+		return failure("inkling.predict(rgba, width, height): rgba has " + itoa(n) + " bytes, but a " +
+			itoa(w) + "×" + itoa(h) + " canvas has " + itoa(4*w*h) + " (4 a pixel)")
 	}
-	pix := st.pixels[:n]
-	js.CopyBytesToGo(pix, args[0])
+	var pix []byte
+	if n <= maxKeep {
+		if cap(st.pixels) < n {
+			st.pixels = make([]byte, n)
+		}
+		pix = st.pixels[:n]
+	} else {
+		pix = make([]byte, n)
+	}
+	js.CopyBytesToGo(pix, src)
 	if err := st.pre.FromRGBA(st.input[:], pix, w, h); err == ink.ErrNoInk {
 		return object("digit", -1, "noInk", true)
 	} else if err != nil {
@@ -170,11 +198,49 @@ func predict(args []js.Value) any {
 	return object("digit", digit, "probs", probs, "unsure", st.probs[digit] < unsureBelow, "input", view)
 }
 
-// isBytes reports whether v is a Uint8Array or Uint8ClampedArray, the two
-// kinds js.CopyBytesToGo accepts.
-func isBytes(v js.Value) bool {
-	return v.Type() == js.TypeObject &&
-		(v.InstanceOf(jsUint8Array) || v.InstanceOf(jsUint8Clamp))
+// bytesArg returns a plain Uint8Array over the bytes of args[i], and their
+// number, if args[i] is a Uint8Array or Uint8ClampedArray. It inspects the
+// value only through calls that turn a JavaScript exception into a Go panic,
+// which it recovers, and copies through a view of its own making: a Proxy, a
+// subclass or an object with throwing getters is refused, or read, like any
+// other argument, and never throws through the page.
+func bytesArg(args []js.Value, i int) (view js.Value, n int, ok bool) {
+	if len(args) <= i || args[i].Type() != js.TypeObject {
+		return js.Undefined(), 0, false
+	}
+	defer func() {
+		if recover() != nil {
+			view, n, ok = js.Undefined(), 0, false
+		}
+	}()
+	v := args[i]
+	// isView is true only for a real typed array or DataView (not a Proxy),
+	// whose prototype chain instanceof can then walk without running any of
+	// the caller's code.
+	if !jsIsView.Invoke(v).Bool() || !(v.InstanceOf(jsUint8Array) || v.InstanceOf(jsUint8Clamp)) {
+		return js.Undefined(), 0, false
+	}
+	n = jsLength.Call("call", v).Int()
+	view = jsUint8Array.New(jsBuffer.Call("call", v), jsByteOffset.Call("call", v), n)
+	return view, n, true
+}
+
+// itoa formats a small non-negative number (strconv would do, at a cost in
+// the build's size for nothing).
+func itoa(n int) string {
+	if n < 0 {
+		return "-" + itoa(-n)
+	}
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			return string(b[i:])
+		}
+	}
 }
 
 // intArg returns v as an int if it is a whole number in a sane range.

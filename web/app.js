@@ -6,16 +6,17 @@
 //   inkling.predict(rgba, width, height) -> {digit, probs, unsure, input}
 //                                         | {digit: -1, noInk: true} | {error}
 //   inkling.pen                          pen width as a fraction of the pad's side
+//   inkling.side                         side of the canvas predict reads, in pixels
 //   inkling.version
 //
 // A drawing is a list of strokes, each a list of [x, y] points in pad units
 // (0..1 across the pad). The visible pad draws them sharply in theme colours;
-// a hidden canvas of a fixed size (INK_SIZE) replays the same strokes in
+// a hidden canvas of a fixed size (inkling.side) replays the same strokes in
 // opaque ink on a transparent background, and its pixels go to predict.
 
 import { STRINGS, LANGS, pickLanguage } from './i18n.js';
 
-const INK_SIZE = 224; // side of the hidden canvas that predict reads, in pixels
+const DEFAULT_inkSize = 112; // side of the hidden canvas predict reads, until inkling.side is known
 const DEFAULT_PEN = 0.07; // pen width until inkling.pen is known
 const MIN_STEP = 0.002; // points closer than this to the last one are dropped
 const WASM_URL = new URL('inkling.wasm', import.meta.url);
@@ -55,7 +56,8 @@ let predictEnd = 0; // when it finished (performance.now)
 
 const padCtx = pad.getContext('2d');
 const ink = document.createElement('canvas');
-ink.width = ink.height = INK_SIZE;
+let inkSize = DEFAULT_inkSize;
+ink.width = ink.height = inkSize;
 const inkCtx = ink.getContext('2d', { willReadFrequently: true });
 const seenCtx = seen.getContext('2d');
 const seenImage = seenCtx.createImageData(28, 28);
@@ -106,9 +108,9 @@ function drawPad() {
 }
 
 function drawInk() {
-  inkCtx.clearRect(0, 0, INK_SIZE, INK_SIZE);
+  inkCtx.clearRect(0, 0, inkSize, inkSize);
   inkCtx.strokeStyle = inkCtx.fillStyle = '#000'; // opaque; predict reads alpha
-  trace(inkCtx, INK_SIZE);
+  trace(inkCtx, inkSize);
 }
 
 // The pad's drawing fills its content box (inside the border): its backing
@@ -229,11 +231,11 @@ function predictNow(speak) {
     return;
   }
   drawInk();
-  const rgba = inkCtx.getImageData(0, 0, INK_SIZE, INK_SIZE).data;
+  const rgba = inkCtx.getImageData(0, 0, inkSize, inkSize).data;
   const start = performance.now();
   let r;
   try {
-    r = api.predict(rgba, INK_SIZE, INK_SIZE);
+    r = api.predict(rgba, inkSize, inkSize);
   } catch (err) {
     fail('errStopped', [], err);
     return;
@@ -519,6 +521,7 @@ async function start() {
   if (!loaded || loaded.error) throw new LoadError('errModel', loaded ? loaded.error : 'no answer');
 
   if (typeof inkling.pen === 'number' && inkling.pen > 0 && inkling.pen < 1) pen = inkling.pen;
+  if (Number.isInteger(inkling.side) && inkling.side >= 28 && inkling.side <= 1024) ink.width = ink.height = inkSize = inkling.side;
   about = { params: Number(loaded.params) || 0, version: String(inkling.version || '') };
   renderAbout();
   api = inkling;

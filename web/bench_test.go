@@ -10,7 +10,7 @@ package web
 // BenchmarkReady: 20 cold loads, each in a fresh browser context with the
 // cache off, from navigation start to html[data-ready=true], on localhost.
 // BenchmarkPredict: one prediction as the page makes it (getImageData of
-// its hidden 224×224 ink canvas, then inkling.predict: preprocessing and
+// its hidden ink canvas of inkling.side pixels, then inkling.predict: preprocessing and
 // network), on 1,000 held-out pen digits drawn with the mouse, on a
 // cross-origin isolated page (COOP/COEP headers) so that performance.now()
 // has 5 µs resolution, as the TF.js anchor (../shared/anchors/tfjsbench)
@@ -93,12 +93,12 @@ func isolate(h http.Handler) http.Handler {
 // timePredictJS times one prediction as predictNow makes it, on the
 // hidden ink canvas, then clears the pad for the next digit.
 const timePredictJS = `(() => {
-  const ink = __inklingCanvases.find((c) => c.width === 224 && c.height === 224 && !c.isConnected);
+  const ink = __inklingCanvases.find((c) => c.width === inkling.side && c.height === inkling.side && !c.isConnected);
   const ctx = ink.getContext('2d', { willReadFrequently: true });
   const t0 = performance.now();
-  const rgba = ctx.getImageData(0, 0, 224, 224).data;
+  const rgba = ctx.getImageData(0, 0, inkling.side, inkling.side).data;
   const t1 = performance.now();
-  const r = inkling.predict(rgba, 224, 224);
+  const r = inkling.predict(rgba, inkling.side, inkling.side);
   const t2 = performance.now();
   (globalThis.__inputs ||= []).push(r.input);
   document.getElementById('clear').click();
@@ -164,7 +164,7 @@ func BenchmarkPredict(b *testing.B) {
 		"benchmark":    "BenchmarkPredict",
 		"date":         time.Now().UTC().Format(time.RFC3339),
 		"model_sha256": modelSum(b),
-		"what":         "getImageData(224×224 hidden ink canvas) + inkling.predict, one call per held-out pen digit drawn with the mouse (two thirds of the pad), cross-origin isolated (5 µs timer)",
+		"what":         "getImageData(the hidden inkling.side×inkling.side ink canvas) + inkling.predict, one call per held-out pen digit drawn with the mouse (two thirds of the pad), cross-origin isolated (5 µs timer)",
 		"calls":        len(total),
 		"digits":       len(digits),
 		"model":        params,

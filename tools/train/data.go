@@ -12,9 +12,9 @@ import (
 // imageSize is the number of pixels of one 28×28 example.
 const imageSize = ink.Size * ink.Size
 
-// padSide is the side of the canvas the page hands to the network (web/app.js
-// INK_SIZE): pen digits are drawn on one of this size, as the page draws them.
-const padSide = 224
+// padSide is the side of the canvas the page hands to the network: pen
+// digits are drawn on one of this size, as the page draws them.
+const padSide = ink.PadSide
 
 // penDigit is one digit written with a pen, as strokes in tablet units.
 type penDigit struct {
