@@ -21,7 +21,7 @@ import (
 // BenchmarkChromiumPredict times inkling.predict as the page calls it, in
 // headless Chromium: the wasm built as `make wasm` builds it, the shipped
 // weights, and pen digits (data/pendigits-train-strokes.json) drawn with
-// ink.Rasterize on a 224×224 canvas as the page draws them (two thirds of the
+// ink.Rasterize on the page's ink canvas (ink.PadSide pixels square) as the page draws them (two thirds of the
 // pad, centred, the page's pen), a different digit each call. Each call is
 // timed with performance.now() around inkling.predict alone (preprocessing
 // and network included; the canvas readback not), on a cross-origin isolated
@@ -42,7 +42,7 @@ func BenchmarkChromiumPredict(b *testing.B) {
 			b.Skip("no chromium on PATH and CHROME_PATH is not set")
 		}
 	}
-	const n, warmup, side = 1000, 200, 224
+	const n, warmup, side = 1000, 200, ink.PadSide
 	wasm := buildWasm(b)
 	gray, labels := penDigits(b, n, side)
 	model, err := os.ReadFile("../weights/model.bin")

@@ -261,7 +261,7 @@ func drawDigit(d mnist.StrokeDigit, side int) []byte {
 }
 
 // BenchmarkPredict is inkling.predict as the page calls it, on pen digits
-// drawn on the page's 224×224 canvas (a different one each call): the copy
+// drawn on the page's ink canvas (ink.PadSide pixels square) (a different one each call): the copy
 // of the pixels, preprocessing, the network and the answer's JavaScript
 // values.
 func BenchmarkPredict(b *testing.B) {
@@ -270,7 +270,7 @@ func BenchmarkPredict(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const side, n = 224, 100
+	const side, n = ink.PadSide, 100
 	args := make([][]js.Value, n)
 	for i := range args {
 		args[i] = []js.Value{uint8Array(drawDigit(digits[i*len(digits)/n], side)), js.ValueOf(side), js.ValueOf(side)}
