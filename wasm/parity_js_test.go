@@ -1,0 +1,73 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/binary"
+	"math"
+	"os"
+	"testing"
+
+	"inkling/mnist/ink"
+	"inkling/nn"
+)
+
+// TestParityJS is the WebAssembly half of TestWasmParity (parity_test.go),
+// which runs it with the native results in $INKLING_PARITY_REF.
+func TestParityJS(t *testing.T) {
+	file := os.Getenv("INKLING_PARITY_REF")
+	if file == "" {
+		t.Skip("run by TestWasmParity (go test ./wasm natively), which passes it the native results")
+	}
+	ref, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("../weights/model.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := nn.LoadPredictor(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rec = 784 + 2*10*4
+	if len(ref) == 0 || len(ref)%rec != 0 {
+		t.Fatalf("%s: %d bytes is not a whole number of %d-byte records", file, len(ref), rec)
+	}
+	x := make([]float32, 784)
+	probs := make([]float32, 10)
+	var maxDiff [2]float64
+	n := len(ref) / rec
+	for i := range n {
+		r := ref[i*rec : (i+1)*rec]
+		img := r[:784]
+		for j, v := range img {
+			x[j] = float32(v) / 255
+		}
+		for pass := range 2 {
+			if pass == 1 {
+				if err := ink.FromGray(x, img, 28, 28); err != nil {
+					clear(x)
+				}
+			}
+			got := p.PredictOne(probs, x)
+			want, best := 0, float32(-1)
+			for k := range 10 {
+				q := math.Float32frombits(binary.LittleEndian.Uint32(r[784+(pass*10+k)*4:]))
+				if q > best {
+					want, best = k, q
+				}
+				d := math.Abs(float64(probs[k] - q))
+				maxDiff[pass] = max(maxDiff[pass], d)
+				if d > 1e-6 {
+					t.Fatalf("image %d (pass %d): probability of %d is %v in wasm, %v natively", i, pass, k, probs[k], q)
+				}
+			}
+			if got != want {
+				t.Fatalf("image %d (pass %d): top digit %d in wasm, %d natively", i, pass, got, want)
+			}
+		}
+	}
+	t.Logf("parity over %d images: max |Δp| %.3g as given, %.3g through the preprocessing", n, maxDiff[0], maxDiff[1])
+}
