@@ -232,6 +232,19 @@ func runEvaluate(o *options, w io.Writer, test *mnist.Set) error {
 	pre := evaluate(m, preprocessAll(test), test.Labels)
 	fmt.Fprintf(w, "%s: test loss %.4f, test accuracy %.2f%% (%d images); through the page's preprocessing %.2f%%\n",
 		o.evaluate, r.Loss, 100*r.Accuracy, r.N, 100*pre.Accuracy)
+	var pen result
+	if o.strokes != "" && o.valWriters != "" {
+		ds, err := mnist.LoadStrokes(o.strokes)
+		if err != nil {
+			return err
+		}
+		lo, hi, _ := writerRange(o.valWriters)
+		_, held := splitWriters(toPenDigits(ds), lo, hi)
+		x, y := renderAll(held, pagePlacement)
+		pen = evaluate(m, x, y)
+		fmt.Fprintf(w, "Pen digits of writers %s, drawn as on the page: %.2f%% of %d; most common mistakes: %s\n",
+			o.valWriters, 100*pen.Accuracy, pen.N, describeMistakes(&pen.Confusion))
+	}
 	for _, kv := range meta {
 		fmt.Fprintf(w, "  %s: %s\n", kv[0], kv[1])
 	}
@@ -241,10 +254,14 @@ func runEvaluate(o *options, w io.Writer, test *mnist.Set) error {
 		}
 	}
 	if o.jsonOut {
-		return printJSON(w, map[string]any{
+		out := map[string]any{
 			"model": o.evaluate, "test_accuracy": r.Accuracy, "test_loss": r.Loss, "n": r.N,
 			"test_accuracy_preprocessed": pre.Accuracy,
-		})
+		}
+		if pen.N > 0 {
+			out["pen_val_accuracy"] = pen.Accuracy
+		}
+		return printJSON(w, out)
 	}
 	return nil
 }
