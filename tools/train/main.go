@@ -409,8 +409,12 @@ func runTrain(o *options, w io.Writer, train, test *mnist.Set) error {
 		OnBatch: func(p nn.BatchProgress) error {
 			stepped++
 			if math.IsNaN(p.Loss) || math.IsInf(p.Loss, 0) {
-				return fmt.Errorf("the loss became %v at epoch %d, batch %d: training stopped; the last good checkpoint (%s) is kept; "+
-					"try a lower -lr, then -resume", p.Loss, p.Epoch+1, p.Batch+1, o.checkpoint)
+				kept := "no checkpoint was written yet"
+				if _, err := os.Stat(o.checkpoint); err == nil {
+					kept = "the last good checkpoint (" + o.checkpoint + ") is kept"
+				}
+				return fmt.Errorf("the loss became %v at epoch %d, batch %d: training stopped; %s; "+
+					"try a lower -lr", p.Loss, p.Epoch+1, p.Batch+1, kept)
 			}
 			prog.batch(p.Batch+1, p.Batches, p.Loss, p.Accuracy)
 			if stopping.Load() && p.Batch+1 < p.Batches {
