@@ -57,7 +57,19 @@
 // *rand.PCG, with MarshalBinary) in FitOptions.OnEpoch, then restore all three
 // and call Fit with InitialEpoch set to the next epoch. Fit draws each epoch's
 // order afresh from the identity with one Shuffle call, and nothing else draws
-// from that generator.
+// from that generator. To stop within an epoch, save the shuffling source's
+// state from before the epoch, and set InitialBatch as well.
+//
+// # Saving, and inference on the page
+//
+// MarshalModel and LoadModel write and read the model file (model.go, where
+// its layout is written out byte by byte): the architecture, metadata and the
+// parameters, large kernels as small integers with a scale per output channel.
+// LoadPredictor reads the same file into a Predictor (predict.go): inference
+// only, for the tutorial's family of networks, and sparse, so fast on a
+// drawing: the blank pad's dense output is computed once, and a prediction
+// adds only what the ink changes. The web page runs the Predictor; it gives
+// the same answers as Sequential within float32 rounding.
 //
 // # Threads
 //

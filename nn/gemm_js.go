@@ -24,7 +24,7 @@ func gemm(g *gemmArgs) {
 			if av == 0 {
 				continue
 			}
-			axpy(cr, av, g.b[l*g.ldb:][:len(cr)])
+			madd(cr, av, g.b[l*g.ldb:][:len(cr)])
 		}
 		if g.post != nil {
 			for j, v := range g.post[:len(cr)] {
@@ -36,22 +36,5 @@ func gemm(g *gemmArgs) {
 				cr[j] = relu(v)
 			}
 		}
-	}
-}
-
-// axpy is y += a·x (len(x) == len(y)), four elements a step: WebAssembly has
-// no SIMD here, and the unrolled loop halves the bookkeeping per element.
-func axpy(y []float32, a float32, x []float32) {
-	x = x[:len(y)]
-	j := 0
-	for ; j+4 <= len(y); j += 4 {
-		y4, x4 := y[j:j+4:j+4], x[j:j+4:j+4]
-		y4[0] += a * x4[0]
-		y4[1] += a * x4[1]
-		y4[2] += a * x4[2]
-		y4[3] += a * x4[3]
-	}
-	for ; j < len(y); j++ {
-		y[j] += a * x[j]
 	}
 }
