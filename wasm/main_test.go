@@ -205,7 +205,7 @@ func TestPredictAsSequential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const side, n = 224, 40
+	const side, n = ink.PadSide, 40
 	want := make([]float32, 10)
 	var x [ink.Size * ink.Size]float32
 	for i := range n {

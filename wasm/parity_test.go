@@ -9,11 +9,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"inkling/mnist"
-	"inkling/mnist/ink"
 	"inkling/nn"
 )
 
@@ -33,15 +33,7 @@ func TestWasmParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile("../weights/model.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _, err := nn.LoadPredictor(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref := parityRecords(test, p, 1000)
+	ref := parityRecords(test, shippedPredictor(t), 1000)
 	file := filepath.Join(t.TempDir(), "parity.bin")
 	if err := os.WriteFile(file, ref, 0o644); err != nil {
 		t.Fatal(err)
@@ -61,28 +53,18 @@ func TestWasmParity(t *testing.T) {
 }
 
 // parityRecords runs the first n images of s natively and returns, per
-// image: its 784 pixels, then the 10 probabilities for the image as given
-// (pixel/255) and the 10 for it through ink.FromGray, as float32.
+// image: its 784 pixels, then its 2×10 probabilities from parityProbs as
+// float32.
 func parityRecords(s *mnist.Set, p *nn.Predictor, n int) []byte {
 	var out []byte
 	x := make([]float32, 784)
-	probs := make([]float32, 10)
+	var probs [2][10]float32
 	for i := range n {
 		img := s.Image(i)
 		out = append(out, img...)
-		for j, v := range img {
-			x[j] = float32(v) / 255
-		}
-		for pass := range 2 {
-			if pass == 1 {
-				if err := ink.FromGray(x, img, 28, 28); err != nil {
-					clear(x)
-				}
-			}
-			p.PredictOne(probs, x)
-			for _, q := range probs {
-				out = binary.LittleEndian.AppendUint32(out, math.Float32bits(q))
-			}
+		parityProbs(p, img, x, &probs)
+		for _, q := range slices.Concat(probs[0][:], probs[1][:]) {
+			out = binary.LittleEndian.AppendUint32(out, math.Float32bits(q))
 		}
 	}
 	return out
