@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
-	"strings"
 
 	"inkling/nn"
 )
@@ -35,8 +34,12 @@ type checkpoint struct {
 	Shuffle   []byte // the shuffle generator before the current epoch's shuffle
 }
 
-// checkpointMagic starts a checkpoint file; a CRC-32 of the rest ends it.
-const checkpointMagic = "inkling checkpoint 1\n"
+// checkpointMagic starts a checkpoint file (checkpointKind, then the
+// version); a CRC-32 of the rest ends it.
+const (
+	checkpointKind  = "inkling checkpoint "
+	checkpointMagic = checkpointKind + "1\n"
+)
 
 // recipe names the flags that change what training computes (not -epochs:
 // a finished run can be resumed with more epochs).
@@ -91,7 +94,7 @@ func (st *trainState) load(path string, o *options, m *nn.Sequential, shuffle *r
 
 func decodeCheckpoint(data []byte) (*checkpoint, error) {
 	if !bytes.HasPrefix(data, []byte(checkpointMagic)) {
-		if bytes.HasPrefix(data, []byte(strings.SplitN(checkpointMagic, " ", 2)[0])) {
+		if bytes.HasPrefix(data, []byte(checkpointKind)) {
 			return nil, errors.New("a checkpoint of another version of the trainer; start afresh without -resume")
 		}
 		return nil, errors.New("not a training checkpoint")

@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 
 	"inkling/mnist"
@@ -131,9 +132,11 @@ func renderAll(ds []penDigit, p placement) (x []float32, y []uint8) {
 	return x, y
 }
 
-// parallel calls f(i) for i in 0..n-1 on two goroutines, each with its own renderer.
+// parallel calls f(i) for i in 0..n-1 on GOMAXPROCS goroutines, each with
+// its own renderer. (The results do not depend on the split: every random
+// choice is a function of the example.)
 func parallel(n int, f func(r *renderer, i int)) {
-	const workers = 2
+	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"slices"
 
 	"inkling/nn"
 )
@@ -59,11 +60,7 @@ func topConfusions(c *confusion, k int) []mistakeCount {
 			}
 		}
 	}
-	for i := 1; i < len(ms); i++ { // insertion sort: at most 90 entries
-		for j := i; j > 0 && ms[j].Count > ms[j-1].Count; j-- {
-			ms[j], ms[j-1] = ms[j-1], ms[j]
-		}
-	}
+	slices.SortStableFunc(ms, func(a, b mistakeCount) int { return b.Count - a.Count })
 	if len(ms) > k {
 		ms = ms[:k]
 	}

@@ -395,11 +395,16 @@ func runTrain(o *options, w io.Writer, train, test *mnist.Set) error {
 	prog := &progress{w: w, terminal: w == io.Writer(os.Stdout) && term != nil && term.Mode()&os.ModeCharDevice != 0}
 	batches := (data.Len() + o.batch - 1) / o.batch
 	var stepped int // steps since the epoch began (or resumed)
-	m.Optimizer().SetLearningRate(o.lr * math.Pow(o.lrDecay, float64(st.Epoch)))
-	data.epoch = st.Epoch
-	if st.Epoch < o.epochs {
-		prog.beginEpoch(st.Epoch, o.epochs)
+	// enter prepares an epoch: its decayed learning rate, its own random
+	// augmentation, the progress header.
+	enter := func(epoch int) {
+		m.Optimizer().SetLearningRate(o.lr * math.Pow(o.lrDecay, float64(epoch)))
+		data.epoch = epoch
+		if epoch < o.epochs {
+			prog.beginEpoch(epoch, o.epochs)
+		}
 	}
+	enter(st.Epoch)
 	_, err = m.Fit(data, nn.FitOptions{
 		Epochs:       o.epochs,
 		InitialEpoch: st.Epoch,
@@ -462,10 +467,9 @@ func runTrain(o *options, w io.Writer, train, test *mnist.Set) error {
 				st.BestEpoch = r.Epoch + 1
 				st.Best = snapshot(m)
 			}
-			// Next epoch: decayed learning rate, fresh augmentation, checkpoint.
+			// Checkpoint the state the next epoch starts from (enter sets
+			// its learning rate, after a resume too).
 			st.Epoch, st.Batch = r.Epoch+1, 0
-			m.Optimizer().SetLearningRate(o.lr * math.Pow(o.lrDecay, float64(st.Epoch)))
-			data.epoch = st.Epoch
 			shuffleAtEpoch, _ = shuffleSrc.MarshalBinary()
 			if err := st.save(o.checkpoint, o, m, shuffleAtEpoch); err != nil {
 				return fmt.Errorf("saving the checkpoint: %w", err)
@@ -474,9 +478,7 @@ func runTrain(o *options, w io.Writer, train, test *mnist.Set) error {
 				fmt.Fprintf(w, "Interrupted: saved %s after epoch %d. Continue with the same flags and -resume.\n", o.checkpoint, r.Epoch+1)
 				return errInterrupted
 			}
-			if st.Epoch < o.epochs {
-				prog.beginEpoch(st.Epoch, o.epochs)
-			}
+			enter(st.Epoch)
 			return nil
 		},
 	})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"io"
@@ -165,15 +164,11 @@ func writeConfusionPNG(w io.Writer, c *confusion, title string) error {
 		rev[i] = names[9-i]
 	}
 	p.NominalY(rev...)
-	var buf bytes.Buffer
 	wt, err := p.WriterTo(vg.Points(420), vg.Points(400), "png")
 	if err != nil {
 		return err
 	}
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return err
-	}
-	_, err = w.Write(buf.Bytes())
+	_, err = wt.WriteTo(w)
 	return err
 }
 

@@ -150,12 +150,12 @@ func TestBadModelFiles(t *testing.T) {
 // weights: decoding and encoding again must give back the same values, and
 // a float32 encoding of them the same predictions.
 func TestQuantisationRoundTrip(t *testing.T) {
-	m, _, err := loadModelFile(shippedModel)
+	m, meta, err := loadModelFile(shippedModel)
 	if err != nil {
 		t.Fatal(err)
 	}
 	bits := 0
-	for _, kv := range mustMeta(t) {
+	for _, kv := range meta {
 		if kv[0] == "bits" {
 			bits, _ = strconv.Atoi(kv[1])
 		}
@@ -183,12 +183,4 @@ func TestQuantisationRoundTrip(t *testing.T) {
 			}
 		}
 	}
-}
-
-func mustMeta(t *testing.T) [][2]string {
-	_, meta, err := loadModelFile(shippedModel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return meta
 }
