@@ -16,7 +16,7 @@ WASM_PKGS := ./mnist/... ./nn/... ./wasm/...
 WASM_ENV   := GOOS=js GOARCH=wasm GOEXPERIMENT=nogreenteagc
 WASM_FLAGS := -trimpath -ldflags="-s -w" -gcflags=all=-l -gcflags=inkling/...=
 
-.PHONY: help test vet test-native test-wasm wasm serve train tutorial bench fuzz clean
+.PHONY: help test vet test-native test-wasm wasm serve train tutorial bench bench-page fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -49,6 +49,9 @@ tutorial: ## the Keras tutorial's exact recipe (writes weights/tutorial.bin, not
 
 bench: ## benchmarks of the network and the preprocessing
 	$(GO) test -run XXX -bench . -benchmem ./nn/ ./mnist/ink/
+
+bench-page: wasm ## the page in headless Chromium: time to ready, one prediction (see BENCHMARKS.md)
+	$(GO) test -run XXX -bench . -benchtime 1x ./web/ ./wasm/
 
 fuzz: ## run each fuzz target for FUZZTIME (default 1m)
 	$(GO) test -run XXX -fuzz FuzzDecode -fuzztime $(or $(FUZZTIME),1m) ./mnist/
