@@ -589,7 +589,8 @@ func hex32(v uint32) string {
 	return "0x" + s
 }
 
-// commas formats n with thousands separators: 7840016 → "7,840,016".
+// commas formats n with a comma every three digits, as Python's "{:,}" does:
+// 7840016 → "7,840,016".
 func commas(n int) string {
 	s := strconv.Itoa(n)
 	neg := n < 0

@@ -55,8 +55,8 @@ func (s *Sequential) Summary() string {
 		}
 	}
 	rule("=")
-	b.WriteString("Total params: " + thousands(total) + "\n")
-	b.WriteString("Trainable params: " + thousands(total) + "\n")
+	b.WriteString("Total params: " + commas(total) + "\n")
+	b.WriteString("Trainable params: " + commas(total) + "\n")
 	b.WriteString("Non-trainable params: 0\n")
 	rule("_")
 	return b.String()
@@ -85,18 +85,4 @@ func batchShape(s Shape) string {
 		b = strconv.AppendInt(b, int64(d), 10)
 	}
 	return string(append(b, ')'))
-}
-
-// thousands formats n ≥ 0 with a comma every three digits, as Python's
-// "{:,}" does: 542,230.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	var b []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, s[i])
-	}
-	return string(b)
 }

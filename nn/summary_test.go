@@ -63,18 +63,6 @@ _________________________________________________________________
 	}
 }
 
-func TestThousands(t *testing.T) {
-	t.Parallel()
-	for i, c := range []struct {
-		n    int
-		want string
-	}{{0, "0"}, {999, "999"}, {1000, "1,000"}, {542230, "542,230"}, {1234567, "1,234,567"}, {100000, "100,000"}} {
-		if got := thousands(c.n); got != c.want {
-			t.Errorf("%d: thousands(%d) = %q, want %q", i, c.n, got, c.want)
-		}
-	}
-}
-
 func TestSummaryNoTrailingSpace(t *testing.T) {
 	m, _ := New(Tutorial(), nil)
 	for i, line := range strings.Split(m.Summary(), "\n") {
