@@ -1,15 +1,15 @@
 package ink
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"strings"
 	"testing"
+
+	"inkling/mnist"
 )
 
 // outBox returns the half-open box of the non-zero pixels of a Size×Size
@@ -496,13 +496,8 @@ func TestNoAllocs(t *testing.T) {
 	}
 }
 
-// penDigit is one digit of data/pendigits-train-strokes.json.
-type penDigit struct {
-	Label   int            `json:"label"`
-	Strokes [][][2]float64 `json:"strokes"`
-}
-
-func (d penDigit) strokes() []Stroke {
+// penStrokes converts a pen digit's strokes to this package's.
+func penStrokes(d mnist.StrokeDigit) []Stroke {
 	out := make([]Stroke, len(d.Strokes))
 	for i, s := range d.Strokes {
 		for _, p := range s {
@@ -513,18 +508,14 @@ func (d penDigit) strokes() []Stroke {
 }
 
 // loadPenDigits reads the first digit of each class from the repository's
-// pen strokes.
-func loadPenDigits(t testing.TB) []penDigit {
+// pen strokes, in the order 0 to 9.
+func loadPenDigits(t testing.TB) []mnist.StrokeDigit {
 	t.Helper()
-	b, err := os.ReadFile("../../data/pendigits-train-strokes.json")
+	all, err := mnist.LoadStrokes("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var all []penDigit
-	if err := json.Unmarshal(b, &all); err != nil {
-		t.Fatal(err)
-	}
-	var out []penDigit
+	var out []mnist.StrokeDigit
 	for label := range 10 {
 		for _, d := range all {
 			if d.Label == label {
@@ -550,7 +541,7 @@ func TestPenDigits(t *testing.T) {
 			{side / 4, side / 5, side * 3 / 4},
 		} {
 			name := fmt.Sprintf("case %d (digit %d, placement %d)", i, d.Label, j)
-			gray := draw(side, side, d.strokes(), at.height, at.cx, at.cy, PenWidth*side)
+			gray := draw(side, side, penStrokes(d), at.height, at.cx, at.cy, PenWidth*side)
 			checkMNISTForm(t, name, fromGray(t, name, gray, side, side))
 		}
 	}
@@ -558,7 +549,7 @@ func TestPenDigits(t *testing.T) {
 
 // digitRGBA is a 280×280 canvas with a digit drawn as the page does.
 func digitRGBA(tb testing.TB) []byte {
-	gray := draw(280, 280, loadPenDigits(tb)[2].strokes(), 187, 140, 140, PenWidth*280)
+	gray := draw(280, 280, penStrokes(loadPenDigits(tb)[2]), 187, 140, 140, PenWidth*280)
 	return grayToRGBA(gray, rand.New(rand.NewPCG(9, 10)))
 }
 
@@ -602,7 +593,7 @@ func BenchmarkFromRGBA280Blank(b *testing.B) {
 
 // BenchmarkFromGray112: a pen digit as the trainer might render it.
 func BenchmarkFromGray112(b *testing.B) {
-	gray := draw(112, 112, loadPenDigits(b)[2].strokes(), 75, 56, 56, PenWidth*112)
+	gray := draw(112, 112, penStrokes(loadPenDigits(b)[2]), 75, 56, 56, PenWidth*112)
 	im := make([]float32, Size*Size)
 	var p Preprocessor
 	b.SetBytes(int64(len(gray)))

@@ -264,7 +264,7 @@ func TestPenWidthOnPage(t *testing.T) {
 }
 
 func BenchmarkRasterize(b *testing.B) {
-	strokes := loadPenDigits(b)[8].strokes()
+	strokes := penStrokes(loadPenDigits(b)[8])
 	for _, side := range []int{28, 112, 280} {
 		b.Run(fmt.Sprint(side), func(b *testing.B) {
 			fitted := Fit(strokes, float64(side)*2/3, float64(side)/2, float64(side)/2)
