@@ -2,8 +2,7 @@ package nn
 
 // All matrix products of the package go through gemm (gemm_native.go
 // natively, gemm_js.go in WebAssembly), so that a faster kernel can replace
-// them here and nowhere else. sgemm, the BLAS-style form with alpha, beta and
-// transpositions, is built on it.
+// them here and nowhere else.
 //
 // A gemmArgs describes
 //
@@ -40,40 +39,6 @@ type gemmArgs struct {
 	// part, when not nil, allows k to be split and holds the partial sums
 	// (grown as needed).
 	part *[]float32
-}
-
-// sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, where
-// op(A) is m×k (A is k×m when tA), op(B) is k×n (B is n×k when tB) and C is
-// m×n; lda, ldb and ldc are the row strides. The layers call gemm directly;
-// this BLAS-style form transposes B into a copy when tB and, unless alpha is
-// 1 and beta 0 or 1, computes the product apart and combines it with C.
-func sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if m == 0 || n == 0 {
-		return
-	}
-	if tB && k > 0 {
-		bt := make([]float32, k*n)
-		transpose(bt, n, b, ldb, n, k)
-		b, ldb = bt, n
-	}
-	g := gemmArgs{m: m, n: n, k: k, tA: tA, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, acc: beta == 1}
-	if alpha == 1 && (beta == 0 || beta == 1) {
-		gemm(&g)
-		return
-	}
-	t := make([]float32, m*n)
-	g.c, g.ldc, g.acc = t, n, false
-	gemm(&g)
-	for i := range m {
-		for j, v := range t[i*n : (i+1)*n] {
-			cv := &c[i*ldc+j]
-			if beta == 0 {
-				*cv = alpha * v
-			} else {
-				*cv = alpha*v + beta**cv
-			}
-		}
-	}
 }
 
 // transposeGo writes the rows×cols matrix src (row stride lds) into dst as

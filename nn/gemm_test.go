@@ -7,6 +7,40 @@ import (
 	"testing"
 )
 
+// sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, where
+// op(A) is m×k (A is k×m when tA), op(B) is k×n (B is n×k when tB) and C is
+// m×n; lda, ldb and ldc are the row strides: the BLAS-style form of gemm, for
+// TestSgemm. It transposes B into a copy when tB and, unless alpha is 1 and
+// beta 0 or 1, computes the product apart and combines it with C.
+func sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if tB && k > 0 {
+		bt := make([]float32, k*n)
+		transpose(bt, n, b, ldb, n, k)
+		b, ldb = bt, n
+	}
+	g := gemmArgs{m: m, n: n, k: k, tA: tA, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, acc: beta == 1}
+	if alpha == 1 && (beta == 0 || beta == 1) {
+		gemm(&g)
+		return
+	}
+	t := make([]float32, m*n)
+	g.c, g.ldc, g.acc = t, n, false
+	gemm(&g)
+	for i := range m {
+		for j, v := range t[i*n : (i+1)*n] {
+			cv := &c[i*ldc+j]
+			if beta == 0 {
+				*cv = alpha * v
+			} else {
+				*cv = alpha*v + beta**cv
+			}
+		}
+	}
+}
+
 // refGemm is C = alpha·op(A)·op(B) + beta·C in float64, from the definition.
 func refGemm(tA, tB bool, m, n, k int, alpha float64, a []float32, lda int, b []float32, ldb int, beta float64, c []float32, ldc int) []float64 {
 	out := to64(c)
