@@ -80,32 +80,6 @@ func goldenModel(t *testing.T, g *golden) *Sequential {
 	return m
 }
 
-// maxAbsDiff is max_i |got_i − want_i|.
-func maxAbsDiff(got, want []float32) float64 {
-	var d float64
-	for i := range want {
-		d = max(d, math.Abs(float64(got[i])-float64(want[i])))
-	}
-	return d
-}
-
-// relErr is max_i |got_i − want_i| / max(|want_i|, scale) with scale the
-// root-mean-square of want: relative for the elements that matter, and not
-// blown up by elements near zero (a gradient of 1e-12 computed as 2e-12).
-func relErr(got, want []float32) float64 {
-	var ss float64
-	for _, v := range want {
-		ss += float64(v) * float64(v)
-	}
-	scale := math.Sqrt(ss / float64(len(want)))
-	var e float64
-	for i := range want {
-		w := float64(want[i])
-		e = max(e, math.Abs(float64(got[i])-w)/max(math.Abs(w), scale))
-	}
-	return e
-}
-
 func TestGolden(t *testing.T) {
 	g := loadGolden(t)
 	m := goldenModel(t, g)
@@ -135,7 +109,7 @@ func TestGolden(t *testing.T) {
 		if len(outs[c.layer]) != len(want) {
 			t.Fatalf("%d: %s: %d values, want %d", i, c.name, len(outs[c.layer]), len(want))
 		}
-		d := maxAbsDiff(outs[c.layer], want)
+		d := maxAbs64(outs[c.layer], to64(want))
 		t.Logf("%s: max abs error %.3g", c.name, d)
 		if d > fwdTol {
 			t.Errorf("%d: %s: max abs error %.3g > %g", i, c.name, d, fwdTol)
@@ -147,9 +121,9 @@ func TestGolden(t *testing.T) {
 	if d := math.Abs(loss - g.LossAtParams); d > fwdTol {
 		t.Errorf("loss %.9g, golden %.9g: error %.3g > %g", loss, g.LossAtParams, d, fwdTol)
 	}
-	const gradTol = 1e-4 // relative, see relErr
+	const gradTol = 1e-4 // relative, see relErr64
 	for i, p := range m.Params() {
-		e := relErr(p.Grad, g.tensor("grads/"+p.Name))
+		e := relErr64(p.Grad, to64(g.tensor("grads/"+p.Name)))
 		t.Logf("grad %s: relative error %.3g", p.Name, e)
 		if e > gradTol {
 			t.Errorf("%d: grad %s: relative error %.3g > %g", i, p.Name, e, gradTol)
@@ -180,7 +154,7 @@ func TestGolden(t *testing.T) {
 			allowed := adamRound + adamSlope*math.Abs(float64(grads[p.Name][k])-float64(gw[k]))
 			worst = max(worst, d/allowed)
 		}
-		d := maxAbsDiff(p.Value, want)
+		d := maxAbs64(p.Value, to64(want))
 		t.Logf("adam step 1 %s: max abs error %.3g, largest error/allowed %.3g", p.Name, d, worst)
 		if d > adamTol || worst > 1 {
 			t.Errorf("%d: adam step 1 %s: max abs error %.3g (want ≤ %g), largest error/allowed %.3g (want ≤ 1)", i, p.Name, d, adamTol, worst)

@@ -163,8 +163,10 @@ func to64(v []float32) []float64 {
 	return w
 }
 
-// relErr64 is relErr against a float64 reference: max_i |got_i − want_i| /
-// max(|want_i|, rms(want)).
+// relErr64 is max_i |got_i − want_i| / max(|want_i|, scale) with scale the
+// root-mean-square of want (1 when want is all zero): relative for the
+// elements that matter, and not blown up by elements near zero (a gradient
+// of 1e-12 computed as 2e-12).
 func relErr64(got []float32, want []float64) float64 {
 	var ss float64
 	for _, v := range want {
