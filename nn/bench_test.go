@@ -3,7 +3,6 @@ package nn
 import (
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -12,14 +11,8 @@ import (
 // or synthetic ones (synthDigits) when the files are not there.
 func benchData(b *testing.B, n int) ([]float32, []uint8) {
 	if dir, _ := mnistDir(); dir != "" {
-		img, err1 := readIDX(filepath.Join(dir, "train-images-idx3-ubyte.gz"), 0x0803, n)
-		lab, err2 := readIDX(filepath.Join(dir, "train-labels-idx1-ubyte.gz"), 0x0801, n)
-		if err1 == nil && err2 == nil {
-			x := make([]float32, len(img))
-			for i, v := range img {
-				x[i] = float32(v) / 255
-			}
-			return x, lab
+		if e, err := readMNIST(dir, "train", n); err == nil {
+			return e.X, e.Y
 		}
 	}
 	return synthDigits(rand.New(rand.NewPCG(14, 0)), n)

@@ -131,6 +131,24 @@ func readIDX(path string, magic uint32, n int) ([]byte, error) {
 	return b, err
 }
 
+// readMNIST reads the first n images (n·784 values in [0, 1]) and labels of
+// the MNIST set prefix ("train" or "t10k") from dir (see mnistDir).
+func readMNIST(dir, prefix string, n int) (Examples, error) {
+	img, err := readIDX(filepath.Join(dir, prefix+"-images-idx3-ubyte.gz"), 0x0803, n)
+	if err != nil {
+		return Examples{}, err
+	}
+	lab, err := readIDX(filepath.Join(dir, prefix+"-labels-idx1-ubyte.gz"), 0x0801, n)
+	if err != nil {
+		return Examples{}, err
+	}
+	x := make([]float32, len(img))
+	for i, v := range img {
+		x[i] = float32(v) / 255
+	}
+	return Examples{X: x, Y: lab}, nil
+}
+
 // TestFitMNIST trains on 1,024 MNIST training images (512 under
 // WebAssembly) for two epochs: the loss on 512 (256) test images must fall
 // from about ln 10 to well under 1.
@@ -140,24 +158,17 @@ func TestFitMNIST(t *testing.T) {
 		t.Skip(why)
 	}
 	load := func(prefix string, n int) Examples {
-		img, err := readIDX(filepath.Join(dir, prefix+"-images-idx3-ubyte.gz"), 0x0803, n)
+		e, err := readMNIST(dir, prefix, n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		lab, err := readIDX(filepath.Join(dir, prefix+"-labels-idx1-ubyte.gz"), 0x0801, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := make([]float32, len(img))
-		for i, v := range img {
-			x[i] = float32(v) / 255
-		}
-		return Examples{X: x, Y: lab}
+		return e
 	}
-	tr, te := load("train", 1024), load("t10k", 512)
+	n := 1024
 	if small() {
-		tr, te = load("train", 512), load("t10k", 256)
+		n = 512
 	}
+	tr, te := load("train", n), load("t10k", n/2)
 	m := mustNew(t, Tutorial(), rand.New(rand.NewPCG(11, 0)))
 	loss0, acc0 := m.Evaluate(te.X, te.Y)
 	hist, err := m.Fit(tr, FitOptions{Epochs: 2, Shuffle: rand.New(rand.NewPCG(11, 1)), Validation: te})

@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,15 +33,11 @@ func mnistTest(t testing.TB, n int) []float32 {
 	if dir == "" {
 		t.Skip(why)
 	}
-	img, err := readIDX(filepath.Join(dir, "t10k-images-idx3-ubyte.gz"), 0x0803, n)
+	e, err := readMNIST(dir, "t10k", n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := make([]float32, len(img))
-	for i, v := range img {
-		x[i] = float32(v) / 255
-	}
-	return x
+	return e.X
 }
 
 // randomModel is cfg with he_uniform kernels and biases drawn from ±0.1, so
