@@ -190,10 +190,7 @@ func TestFitResume(t *testing.T) {
 	r := rand.New(rand.NewPCG(12, 0))
 	const n, epochs = 50, 3
 	x, _ := randVals(r, n*9*7*2, 1)
-	y := make([]uint8, n)
-	for i := range y {
-		y[i] = uint8(r.IntN(3))
-	}
+	y := randLabels(r, n, 3)
 	data := Examples{X: x, Y: y}
 	opts := func(shuffle *rand.Rand) FitOptions {
 		return FitOptions{Epochs: epochs, BatchSize: 8, Shuffle: shuffle, Validation: Examples{X: x[:10*126], Y: y[:10]}}
@@ -380,10 +377,7 @@ func TestFitResumeMidEpoch(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 0))
 	const n, epochs = 50, 3
 	x, _ := randVals(r, n*9*7*2, 1)
-	y := make([]uint8, n)
-	for i := range y {
-		y[i] = uint8(r.IntN(3))
-	}
+	y := randLabels(r, n, 3)
 	data := Examples{X: x, Y: y}
 	whole := mustNew(t, smallConfig(), rand.New(rand.NewPCG(13, 1)))
 	if _, err := whole.Fit(data, FitOptions{Epochs: epochs, BatchSize: 8, Shuffle: rand.New(rand.NewPCG(13, 2))}); err != nil {

@@ -175,10 +175,7 @@ func TestLossGradients(t *testing.T) {
 	for i, c := range []struct{ n, classes int }{{1, 1}, {1, 2}, {5, 10}, {32, 3}} {
 		r := rand.New(rand.NewPCG(5, uint64(i)))
 		z32, z := randVals(r, c.n*c.classes, 4)
-		y := make([]uint8, c.n)
-		for k := range y {
-			y[k] = uint8(r.IntN(c.classes))
-		}
+		y := randLabels(r, c.n, c.classes)
 		d := make([]float32, len(z32))
 		sum, _ := crossEntropy(d, z32, y, c.classes)
 		loss := func() float64 { return refLoss(z, y, c.classes) }
@@ -287,10 +284,7 @@ func TestReLUByPool(t *testing.T) {
 	n := 8
 	r := rand.New(rand.NewPCG(7, 7))
 	x, _ := randVals(r, n*28*28, 1)
-	y := make([]uint8, n)
-	for i := range y {
-		y[i] = uint8(r.IntN(10))
-	}
+	y := randLabels(r, n, 10)
 	var grads [2][]float32
 	for i := range grads {
 		m := mustNew(t, Tutorial(), rand.New(rand.NewPCG(8, 8)))

@@ -155,6 +155,15 @@ func randVals(r *rand.Rand, n int, scale float64) ([]float32, []float64) {
 	return v32, v64
 }
 
+// randLabels returns n labels drawn uniformly from 0…classes−1.
+func randLabels(r *rand.Rand, n, classes int) []uint8 {
+	y := make([]uint8, n)
+	for i := range y {
+		y[i] = uint8(r.IntN(classes))
+	}
+	return y
+}
+
 func to64(v []float32) []float64 {
 	w := make([]float64, len(v))
 	for i, x := range v {

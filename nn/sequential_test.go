@@ -185,10 +185,7 @@ func TestPredict(t *testing.T) {
 	m := mustNew(t, smallConfig(), r)
 	n := evalChunk + 7
 	x, _ := randVals(r, n*m.in, 1)
-	y := make([]uint8, n)
-	for i := range y {
-		y[i] = uint8(r.IntN(3))
-	}
+	y := randLabels(r, n, 3)
 	probs := make([]float32, n*3)
 	m.Predict(probs, x, n)
 	var loss float64
@@ -270,10 +267,7 @@ func TestReproducible(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(5, 5))
 	x, _ := randVals(r, 2*n*28*28, 1)
-	y := make([]uint8, 2*n)
-	for i := range y {
-		y[i] = uint8(r.IntN(10))
-	}
+	y := randLabels(r, 2*n, 10)
 	train := func() []float32 {
 		m := mustNew(t, Tutorial(), rand.New(rand.NewPCG(6, 6)))
 		m.TrainStep(x[:n*784], y[:n])
