@@ -53,21 +53,28 @@ func TestConv2DGradients(t *testing.T) {
 			t.Errorf("%d: forward: relative error %.3g > %g", i, e, fwdTol)
 		}
 		dx := l.backward(slices.Clone(r32), true)
-		loss := func() float64 { return dot64(rr, ref()) }
-		for _, g := range []struct {
-			name string
-			got  []float32
-			v    []float64
-		}{{"dx", dx, x}, {"dkernel", kp.Grad, k}, {"dbias", bp.Grad, b}} {
-			if e := fdErr(g.got, g.v, loss); e > fdTol {
-				t.Errorf("%d: %s: relative error %.3g > %g", i, g.name, e, fdTol)
-			}
-		}
+		checkGrads(t, i, func() float64 { return dot64(rr, ref()) }, dx, x, kp, bp, k, b)
 		// Without needDx the parameter gradients are the same and dx is nil.
 		l.forward(x32, c.n)
 		kg := slices.Clone(kp.Grad)
 		if dx := l.backward(slices.Clone(r32), false); dx != nil || !slices.Equal(kg, kp.Grad) {
 			t.Errorf("%d: backward without dx: dx %v, kernel grad changed %v", i, dx != nil, !slices.Equal(kg, kp.Grad))
+		}
+	}
+}
+
+// checkGrads checks case i's gradients of loss, a function of the layer's
+// input x and of its kernel and bias values k and b, against central
+// differences: dx, and the Grad of the kernel kp and the bias bp.
+func checkGrads(t *testing.T, i int, loss func() float64, dx []float32, x []float64, kp, bp *Param, k, b []float64) {
+	t.Helper()
+	for _, g := range []struct {
+		name string
+		got  []float32
+		v    []float64
+	}{{"dx", dx, x}, {"dkernel", kp.Grad, k}, {"dbias", bp.Grad, b}} {
+		if e := fdErr(g.got, g.v, loss); e > fdTol {
+			t.Errorf("%d: %s: relative error %.3g > %g", i, g.name, e, fdTol)
 		}
 	}
 }
@@ -128,16 +135,7 @@ func TestDenseGradients(t *testing.T) {
 			t.Errorf("%d: forward: relative error %.3g > %g", i, e, fwdTol)
 		}
 		dx := l.backward(slices.Clone(r32), true)
-		loss := func() float64 { return dot64(rr, ref()) }
-		for _, g := range []struct {
-			name string
-			got  []float32
-			v    []float64
-		}{{"dx", dx, x}, {"dkernel", kp.Grad, k}, {"dbias", bp.Grad, b}} {
-			if e := fdErr(g.got, g.v, loss); e > fdTol {
-				t.Errorf("%d: %s: relative error %.3g > %g", i, g.name, e, fdTol)
-			}
-		}
+		checkGrads(t, i, func() float64 { return dot64(rr, ref()) }, dx, x, kp, bp, k, b)
 	}
 }
 
