@@ -16,7 +16,7 @@
 
 import { STRINGS, LANGS, pickLanguage } from './i18n.js';
 
-const DEFAULT_inkSize = 112; // side of the hidden canvas predict reads, until inkling.side is known
+const DEFAULT_SIDE = 112; // side of the hidden canvas predict reads, until inkling.side is known
 const DEFAULT_PEN = 0.07; // pen width until inkling.pen is known
 const MIN_STEP = 0.002; // points closer than this to the last one are dropped
 const WASM_URL = new URL('inkling.wasm', import.meta.url);
@@ -55,9 +55,8 @@ let predictMs = 0; // how long the last predict took
 let predictEnd = 0; // when it finished (performance.now)
 
 const padCtx = pad.getContext('2d');
-const ink = document.createElement('canvas');
-let inkSize = DEFAULT_inkSize;
-ink.width = ink.height = inkSize;
+const ink = document.createElement('canvas'); // square: its width is its side
+ink.width = ink.height = DEFAULT_SIDE;
 const inkCtx = ink.getContext('2d', { willReadFrequently: true });
 const seenCtx = seen.getContext('2d');
 const seenImage = seenCtx.createImageData(28, 28);
@@ -107,10 +106,14 @@ function drawPad() {
   padBox.classList.toggle('has-ink', strokes.length > 0);
 }
 
-function drawInk() {
-  inkCtx.clearRect(0, 0, inkSize, inkSize);
+// readInk replays the strokes on the hidden ink canvas and returns its
+// pixels, as predict reads them.
+function readInk() {
+  const side = ink.width;
+  inkCtx.clearRect(0, 0, side, side);
   inkCtx.strokeStyle = inkCtx.fillStyle = '#000'; // opaque; predict reads alpha
-  trace(inkCtx, inkSize);
+  trace(inkCtx, side);
+  return inkCtx.getImageData(0, 0, side, side).data;
 }
 
 // The pad's drawing fills its content box (inside the border): its backing
@@ -230,12 +233,11 @@ function predictNow(speak) {
     show({ digit: -1, noInk: true }, speak);
     return;
   }
-  drawInk();
-  const rgba = inkCtx.getImageData(0, 0, inkSize, inkSize).data;
+  const rgba = readInk();
   const start = performance.now();
   let r;
   try {
-    r = api.predict(rgba, inkSize, inkSize);
+    r = api.predict(rgba, ink.width, ink.height);
   } catch (err) {
     fail('errStopped', [], err);
     return;
@@ -521,7 +523,7 @@ async function start() {
   if (!loaded || loaded.error) throw new LoadError('errModel', loaded ? loaded.error : 'no answer');
 
   if (typeof inkling.pen === 'number' && inkling.pen > 0 && inkling.pen < 1) pen = inkling.pen;
-  if (Number.isInteger(inkling.side) && inkling.side >= 28 && inkling.side <= 1024) ink.width = ink.height = inkSize = inkling.side;
+  if (Number.isInteger(inkling.side) && inkling.side >= 28 && inkling.side <= 1024) ink.width = ink.height = inkling.side;
   about = { params: Number(loaded.params) || 0, version: String(inkling.version || '') };
   renderAbout();
   api = inkling;
