@@ -47,7 +47,8 @@ let drawing = null; // {id, type, rect, stroke} while a pointer that came down o
 let pen = DEFAULT_PEN;
 let api = null; // globalThis.inkling once the weights are loaded
 let lang = 'en';
-let result = null; // the last answer shown, re-rendered when the language changes
+const NO_INK = { digit: -1, noInk: true }; // the answer to a blank pad
+let result = NO_INK; // the last answer shown, re-rendered when the language changes
 let statusMsg = { key: 'loading', args: [] };
 let frameAsked = false;
 let predictAsked = false;
@@ -230,7 +231,7 @@ function predictNow(speak) {
   predictAsked = false;
   if (!api) return;
   if (strokes.length === 0) {
-    show({ digit: -1, noInk: true }, speak);
+    show(NO_INK, speak);
     return;
   }
   const rgba = readInk();
@@ -352,20 +353,20 @@ function clearPad() {
   drawing = null;
   strokes.length = 0;
   drawPad();
-  show({ digit: -1, noInk: true }, false);
+  show(NO_INK, false);
   announce(text('sayCleared'));
 }
 
+// undo takes back the last stroke; taking back the only one clears the pad.
 function undo() {
   if (drawing || strokes.length === 0) return;
+  if (strokes.length === 1) {
+    clearPad();
+    return;
+  }
   strokes.pop();
   drawPad();
-  if (strokes.length === 0) {
-    show({ digit: -1, noInk: true }, false);
-    announce(text('sayCleared'));
-  } else {
-    predictNow(true);
-  }
+  predictNow(true);
 }
 
 $('clear').addEventListener('click', clearPad);
@@ -404,7 +405,7 @@ function setLanguage(next, remember) {
   }
   renderStatus();
   renderAbout();
-  show(result || { digit: -1, noInk: true }, false);
+  show(result, false);
 }
 
 function savedLanguage() {
