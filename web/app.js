@@ -62,10 +62,12 @@ const inkCtx = ink.getContext('2d', { willReadFrequently: true });
 const seenCtx = seen.getContext('2d');
 const seenImage = seenCtx.createImageData(28, 28);
 
-const text = (key, ...args) => {
-  const s = STRINGS[lang][key] ?? STRINGS.en[key];
+// textIn returns the words for key in language l (English when l has none).
+function textIn(l, key, ...args) {
+  const s = STRINGS[l][key] ?? STRINGS.en[key];
   return typeof s === 'function' ? s(...args) : s;
-};
+}
+const text = (key, ...args) => textIn(lang, key, ...args);
 
 // ---- drawing ----
 
@@ -449,7 +451,7 @@ function fail(key, args, err) {
 
 class LoadError extends Error {
   constructor(key, ...args) {
-    super(STRINGS.en[key] && typeof STRINGS.en[key] === 'function' ? STRINGS.en[key](...args) : STRINGS.en[key] || key);
+    super(textIn('en', key, ...args) ?? key);
     this.key = key;
     this.args = args;
   }
