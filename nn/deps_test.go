@@ -11,11 +11,11 @@ import (
 // wasmImports are the only packages nn's non-test files may import: the page
 // compiles nn to WebAssembly with a download budget, and these cost nothing
 // there (os, fmt, time, context, reflect, encoding/*, compress/*, crypto/* or
-// gonum's mat would each add tens of kilobytes, gzipped).
+// gonum, which only amd64 without AVX2 uses, would each add tens of
+// kilobytes, gzipped).
 var wasmImports = []string{
 	"errors", "io", "math", "math/bits", "math/rand/v2", "strconv", "strings",
 	"sync", "sync/atomic", "runtime", "slices", "sort", "unsafe",
-	"gonum.org/v1/gonum/blas", "gonum.org/v1/gonum/blas/blas32", "gonum.org/v1/gonum/blas/gonum",
 }
 
 // TestWasmImports builds the import graph of nn for GOOS=js GOARCH=wasm and
