@@ -51,6 +51,7 @@ const NO_INK = { digit: -1, noInk: true }; // the answer to a blank pad
 let result = NO_INK; // the last answer shown, re-rendered when the language changes
 let statusMsg = { key: 'loading', args: [] };
 let frameAsked = false;
+let padStale = false; // the strokes have points the visible pad does not show yet
 let predictAsked = false;
 let predictMs = 0; // how long the last predict took
 let predictEnd = 0; // when it finished (performance.now)
@@ -101,6 +102,7 @@ function trace(ctx, side) {
 }
 
 function drawPad() {
+  padStale = false;
   const side = pad.width;
   padCtx.clearRect(0, 0, side, pad.height);
   const colour = getComputedStyle(pad).color;
@@ -174,7 +176,7 @@ pad.addEventListener('pointerdown', (e) => {
   const rect = contentRect();
   drawing = { id: e.pointerId, type: e.pointerType, rect, stroke: [pointAt(rect, e)] };
   strokes.push(drawing.stroke);
-  askFrame(true);
+  askFrame();
 });
 
 window.addEventListener('pointermove', (e) => {
@@ -186,7 +188,7 @@ window.addEventListener('pointermove', (e) => {
   }
   const events = e.getCoalescedEvents ? e.getCoalescedEvents() : [];
   for (const ev of events.length ? events : [e]) addPoint(drawing.stroke, pointAt(drawing.rect, ev));
-  askFrame(true);
+  askFrame();
 });
 
 function endStroke(e) {
@@ -204,24 +206,32 @@ window.addEventListener('pointerup', endStroke);
 window.addEventListener('pointercancel', endStroke);
 pad.addEventListener('contextmenu', (e) => e.preventDefault());
 
-// ---- live prediction, at most once per animation frame ----
+// ---- live drawing and prediction, at most once per animation frame ----
 
-function askFrame(predict) {
-  predictAsked ||= predict;
+// askFrame asks for a frame that shows the new points and predicts.
+function askFrame() {
+  padStale = predictAsked = true;
+  nextFrame();
+}
+
+function nextFrame() {
   if (!frameAsked) {
     frameAsked = true;
     requestAnimationFrame(frame);
   }
 }
 
+// frame draws the pad only if points came since it was last drawn: the end
+// of a stroke, Clear and Undo draw it at once, and a frame that only waits
+// to predict has nothing new to show.
 function frame() {
   frameAsked = false;
-  drawPad();
+  if (padStale) drawPad();
   if (!predictAsked || !api) return;
   // While a stroke goes on, spend at most about half of the time predicting,
   // so that drawing stays smooth on a slow phone.
   if (drawing && performance.now() - predictEnd < predictMs) {
-    askFrame(false);
+    nextFrame();
     return;
   }
   predictNow(false);
