@@ -261,7 +261,7 @@ function predictNow(speak) {
     setStatus('errPredict', [r ? r.error : 'no answer']);
     return;
   }
-  if (html.dataset.ready === 'true') setStatus(null);
+  if (statusMsg) setStatus(null); // an earlier errPredict: this drawing was read
   show(r, speak);
 }
 
