@@ -17,7 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// inkPixels is JavaScript that returns the page's hidden ink canvas's
+// inkPixelsJS is JavaScript that returns the page's hidden ink canvas's
 // pixels, as predictNow reads them.
 const inkPixelsJS = `(() => {
   const ink = __inklingCanvases.find((c) => c.width === inkling.side && c.height === inkling.side && !c.isConnected);
@@ -48,6 +48,37 @@ func drawnDigit(t *testing.T) *tab {
 
 // goodPredict is JavaScript that predicts the drawn digit from __good.
 const goodPredict = `(() => { const r = inkling.predict(__good, inkling.side, inkling.side); return {digit: r.digit, probs: r.probs ? Array.from(r.probs) : null, unsure: !!r.unsure, error: r.error || ''}; })()`
+
+// tallyJS is a JavaScript function (kinds, n) that calls inkling.predict n
+// times, cycling through kinds (a name → a function of the call's index that
+// returns the arguments), and returns what each kind of call did, as
+// outcomes: {calls, errors, threw, answered, example}.
+const tallyJS = `((kinds, n) => {
+  const names = Object.keys(kinds);
+  const out = {};
+  for (const k of names) out[k] = { calls: 0, errors: 0, threw: 0, answered: 0, example: '' };
+  for (let i = 0; i < n; i++) {
+    const k = names[i % names.length];
+    const o = out[k];
+    o.calls++;
+    let r;
+    try {
+      r = inkling.predict(...kinds[k](i));
+    } catch (e) {
+      o.threw++;
+      o.example ||= 'threw ' + String(e && e.message || e);
+      continue;
+    }
+    if (r && typeof r.error === 'string' && r.error !== '') {
+      o.errors++;
+      o.example ||= r.error;
+    } else {
+      o.answered++;
+      o.example ||= 'answered ' + JSON.stringify(r && {digit: r.digit, noInk: r.noInk});
+    }
+  }
+  return out;
+})`
 
 // abuseJS calls inkling.predict n times with malformed arguments, cycling
 // through the kinds below (sizes vary with the call's index), and returns
@@ -93,30 +124,7 @@ const abuseJS = `((n) => {
     'zero sides, some bytes': () => [good, 0, 0],
     'width times height overflows': () => [good, 2 ** 30, 2 ** 30],
   };
-  const names = Object.keys(kinds);
-  const out = {};
-  for (const k of names) out[k] = { calls: 0, errors: 0, threw: 0, answered: 0, example: '' };
-  for (let i = 0; i < n; i++) {
-    const k = names[i % names.length];
-    const o = out[k];
-    o.calls++;
-    let r;
-    try {
-      r = inkling.predict(...kinds[k](i));
-    } catch (e) {
-      o.threw++;
-      o.example ||= 'threw ' + String(e && e.message || e);
-      continue;
-    }
-    if (r && typeof r.error === 'string' && r.error !== '') {
-      o.errors++;
-      o.example ||= r.error;
-    } else {
-      o.answered++;
-      o.example ||= 'answered ' + JSON.stringify(r && {digit: r.digit, noInk: r.noInk});
-    }
-  }
-  return out;
+  return (` + tallyJS + `)(kinds, n);
 })`
 
 // exoticJS is the same for objects whose very inspection throws: a Proxy
@@ -130,27 +138,10 @@ const exoticJS = `((n) => {
     'length getter throws': () => [new Throwing(16), 2, 2],
     'getPrototypeOf throws': () => [new Proxy({}, { getPrototypeOf() { throw new Error('proto'); } }), 2, 2],
   };
-  const names = Object.keys(kinds);
-  const out = {};
-  for (const k of names) out[k] = { calls: 0, errors: 0, threw: 0, answered: 0, example: '' };
-  for (let i = 0; i < n; i++) {
-    const k = names[i % names.length];
-    const o = out[k];
-    o.calls++;
-    let r;
-    try {
-      r = inkling.predict(...kinds[k](i));
-    } catch (e) {
-      o.threw++;
-      o.example ||= 'threw ' + String(e && e.message || e);
-      continue;
-    }
-    if (r && typeof r.error === 'string' && r.error !== '') { o.errors++; o.example ||= r.error; }
-    else { o.answered++; o.example ||= 'answered ' + JSON.stringify({digit: r.digit, noInk: r.noInk}); }
-  }
-  return out;
+  return (` + tallyJS + `)(kinds, n);
 })`
 
+// An outcome is what one kind of call did, as tallyJS counts it.
 type outcome struct {
 	Calls    int    `json:"calls"`
 	Errors   int    `json:"errors"`
@@ -159,7 +150,22 @@ type outcome struct {
 	Example  string `json:"example"`
 }
 
-// wasmMemory is JavaScript for the WebAssembly memory's size in bytes.
+// tally runs kindsJS (abuseJS or exoticJS) for n calls and returns the
+// outcomes by kind, failing the test unless they count n calls.
+func tally(p *tab, kindsJS string, n int) map[string]outcome {
+	p.tb.Helper()
+	out := eval[map[string]outcome](p, fmt.Sprintf("%s(%d)", kindsJS, n))
+	calls := 0
+	for _, o := range out {
+		calls += o.Calls
+	}
+	if calls != n {
+		p.tb.Errorf("%d calls made, want %d", calls, n)
+	}
+	return out
+}
+
+// wasmMemoryJS is JavaScript for the WebAssembly memory's size in bytes.
 const wasmMemoryJS = `__inklingGo._inst.exports.mem.buffer.byteLength`
 
 func TestWasmAPI(t *testing.T) {
@@ -171,16 +177,11 @@ func TestWasmAPI(t *testing.T) {
 		p := drawnDigit(t)
 		want := eval[prediction](p, goodPredict)
 		mem0 := eval[float64](p, wasmMemoryJS)
-		out := eval[map[string]outcome](p, abuseJS+`(1000)`)
-		calls := 0
+		out := tally(p, abuseJS, 1000)
 		for kind, o := range out {
-			calls += o.Calls
 			if o.Errors != o.Calls {
 				t.Errorf("%s: %d calls, %d answered {error}, %d threw, %d answered something else: %s", kind, o.Calls, o.Errors, o.Threw, o.Answered, o.Example)
 			}
-		}
-		if calls != 1000 {
-			t.Errorf("%d malformed calls made, want 1000", calls)
 		}
 		t.Logf("1000 malformed calls of %d kinds; e.g. %q", len(out), out["sides do not match the bytes"].Example)
 		loads := eval[[]string](p, `[
@@ -215,7 +216,7 @@ func TestWasmAPI(t *testing.T) {
 		t.Parallel()
 		p := drawnDigit(t)
 		want := eval[prediction](p, goodPredict)
-		out := eval[map[string]outcome](p, exoticJS+`(30)`)
+		out := tally(p, exoticJS, 30)
 		for kind, o := range out {
 			t.Logf("%s: %d calls, %d {error}, %d threw, %d answered: %s", kind, o.Calls, o.Errors, o.Threw, o.Answered, o.Example)
 			if kind == "length getter throws" {
