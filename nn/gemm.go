@@ -41,6 +41,31 @@ type gemmArgs struct {
 	part *[]float32
 }
 
+// startRow sets row, a row of C, to its start: bias, itself when acc, or 0.
+func (g *gemmArgs) startRow(row []float32) {
+	switch {
+	case g.bias != nil:
+		copy(row, g.bias[:len(row)])
+	case !g.acc:
+		clear(row)
+	}
+}
+
+// endRow adds post to row, a row of C after the products, and applies the
+// ReLU.
+func (g *gemmArgs) endRow(row []float32) {
+	if g.post != nil {
+		for j, v := range g.post[:len(row)] {
+			row[j] += v
+		}
+	}
+	if g.relu {
+		for j, v := range row {
+			row[j] = relu(v)
+		}
+	}
+}
+
 // transposeGo writes the rows×cols matrix src (row stride lds) into dst as
 // cols×rows (row stride ldd). (transpose runs it, or an assembly kernel.)
 func transposeGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {

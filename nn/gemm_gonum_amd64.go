@@ -38,19 +38,9 @@ func gemmGonum(g *gemmArgs) {
 		pooledGonum = gonumTask{}
 		releasePool()
 	}
-	if g.post == nil && !g.relu {
-		return
-	}
-	for i := range g.m {
-		row := g.c[i*g.ldc : i*g.ldc+g.n]
-		for j, v := range row {
-			if g.post != nil {
-				v += g.post[j]
-			}
-			if g.relu {
-				v = relu(v)
-			}
-			row[j] = v
+	if g.post != nil || g.relu {
+		for i := range g.m {
+			g.endRow(g.c[i*g.ldc : i*g.ldc+g.n])
 		}
 	}
 }

@@ -8,12 +8,7 @@ package nn
 func gemm(g *gemmArgs) {
 	for i := range g.m {
 		cr := g.c[i*g.ldc : i*g.ldc+g.n]
-		switch {
-		case g.bias != nil:
-			copy(cr, g.bias[:g.n])
-		case !g.acc:
-			clear(cr)
-		}
+		g.startRow(cr)
 		for l := range g.k {
 			var av float32
 			if g.tA {
@@ -26,15 +21,6 @@ func gemm(g *gemmArgs) {
 			}
 			madd(cr, av, g.b[l*g.ldb:][:len(cr)])
 		}
-		if g.post != nil {
-			for j, v := range g.post[:len(cr)] {
-				cr[j] += v
-			}
-		}
-		if g.relu {
-			for j, v := range cr {
-				cr[j] = relu(v)
-			}
-		}
+		g.endRow(cr)
 	}
 }

@@ -134,22 +134,8 @@ func newGemmJob(g *gemmArgs, kern int) gemmJob {
 func (g *gemmArgs) start() {
 	for i := range g.m {
 		row := g.c[i*g.ldc : i*g.ldc+g.n]
-		switch {
-		case g.bias != nil:
-			copy(row, g.bias[:g.n])
-		case !g.acc:
-			clear(row)
-		}
-		if g.post != nil {
-			for j := range row {
-				row[j] += g.post[j]
-			}
-		}
-		if g.relu {
-			for j, v := range row {
-				row[j] = relu(v)
-			}
-		}
+		g.startRow(row)
+		g.endRow(row)
 	}
 }
 
