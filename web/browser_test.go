@@ -439,11 +439,19 @@ type answer struct {
 	State string `json:"state"` // data-state: empty, unsure or sure
 }
 
-const readAnswer = `(() => { const d = document.getElementById('prediction').dataset; return {digit: d.digit, probs: d.probs, state: d.state}; })()`
+// answerJS is JavaScript for what #prediction shows, as an answer.
+const answerJS = `(() => { const d = document.getElementById('prediction').dataset; return {digit: d.digit, probs: d.probs, state: d.state}; })()`
 
 func (p *tab) answer() answer {
 	p.tb.Helper()
-	return eval[answer](p, readAnswer)
+	return eval[answer](p, answerJS)
+}
+
+// pollAnswer waits up to timeout for an answer a for which the JavaScript
+// condition cond holds, and returns it.
+func (p *tab) pollAnswer(cond string, timeout time.Duration) (answer, error) {
+	return chromedp.Run(p.ctx, chromedp.Poll[answer](`(() => { const a = `+answerJS+`; return (`+cond+`) && a; })()`,
+		chromedp.WithPollingTimeout(timeout)))
 }
 
 // sameOrigin reports whether a request URL is on origin (or is data:/blob:,

@@ -218,18 +218,14 @@ func TestPage(t *testing.T) {
 			half := len(pts) / 2
 			p.stroke(pts[:half+1], keepDown)
 			// Half way along the stroke, an answer is already there.
-			mid, err := chromedp.Run(p.ctx, chromedp.Poll[answer](
-				`(() => { const d = document.getElementById('prediction').dataset; return d.state !== 'empty' && {digit: d.digit, probs: d.probs, state: d.state}; })()`,
-				chromedp.WithPollingTimeout(5*time.Second)))
+			mid, err := p.pollAnswer(`a.state !== 'empty'`, 5*time.Second)
 			if err != nil {
 				t.Fatalf("a %d, half drawn with the button held: no answer shown (%v)", label, err)
 			}
 			p.stroke(pts[half:], keepDown)
 			// The whole stroke, the button still held: wait for a digit
 			// (an unsure answer shows none, so do not wait forever).
-			before, err := chromedp.Run(p.ctx, chromedp.Poll[answer](
-				`(() => { const d = document.getElementById('prediction').dataset; return d.digit !== '' && {digit: d.digit, probs: d.probs, state: d.state}; })()`,
-				chromedp.WithPollingTimeout(3*time.Second)))
+			before, err := p.pollAnswer(`a.digit !== ''`, 3*time.Second)
 			if err != nil {
 				before = p.answer()
 			}

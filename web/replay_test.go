@@ -152,12 +152,7 @@ func replay(t *testing.T, origin string, vp viewport, pl placement, digits []mni
 		cx, cy := pl.centre(i)
 		p.draw(onPad(place(d, pl.height, cx, cy), rect))
 		// Read the answer, then Clear, as a person would before the next digit.
-		a := eval[answer](p, `(() => {
-  const d = document.getElementById('prediction').dataset;
-  const a = {digit: d.digit, probs: d.probs, state: d.state};
-  document.getElementById('clear').click();
-  return a;
-})()`)
+		a := eval[answer](p, `(() => { const a = `+answerJS+`; document.getElementById('clear').click(); return a; })()`)
 		got := -2
 		switch {
 		case a.Digit != "":
