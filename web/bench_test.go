@@ -93,8 +93,7 @@ func isolate(h http.Handler) http.Handler {
 // timePredictJS times one prediction as predictNow makes it, on the
 // hidden ink canvas, then clears the pad for the next digit.
 const timePredictJS = `(() => {
-  const ink = __inklingCanvases.find((c) => c.width === inkling.side && c.height === inkling.side && !c.isConnected);
-  const ctx = ink.getContext('2d', { willReadFrequently: true });
+  const ctx = ` + inkCanvasJS + `.getContext('2d', { willReadFrequently: true });
   const t0 = performance.now();
   const rgba = ctx.getImageData(0, 0, inkling.side, inkling.side).data;
   const t1 = performance.now();

@@ -17,13 +17,18 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// inkPixelsJS is JavaScript that returns the page's hidden ink canvas's
-// pixels, as predictNow reads them.
-const inkPixelsJS = `(() => {
+// inkCanvasJS is JavaScript for the page's hidden ink canvas, whose pixels
+// predictNow reads: one the page made (see instrument), inkling.side pixels
+// square, not in the document.
+const inkCanvasJS = `(() => {
   const ink = __inklingCanvases.find((c) => c.width === inkling.side && c.height === inkling.side && !c.isConnected);
   if (!ink) throw new Error('the page has no hidden ink canvas of inkling.side pixels');
-  return ink.getContext('2d', { willReadFrequently: true }).getImageData(0, 0, inkling.side, inkling.side).data;
+  return ink;
 })()`
+
+// inkPixelsJS is JavaScript that returns the ink canvas's pixels, as
+// predictNow reads them.
+const inkPixelsJS = inkCanvasJS + `.getContext('2d', { willReadFrequently: true }).getImageData(0, 0, inkling.side, inkling.side).data`
 
 // A prediction as JSON-friendly values.
 type prediction struct {
