@@ -128,8 +128,7 @@ func BenchmarkPredict(b *testing.B) {
 	right := 0
 	var params string
 	for range b.N {
-		p := newTab(b, desktop)
-		p.openReady(origin + "/")
+		p := readyTab(b, desktop, origin+"/")
 		if !eval[bool](p, `crossOriginIsolated`) {
 			b.Fatal("the page is not cross-origin isolated: performance.now() would be coarse")
 		}

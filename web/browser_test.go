@@ -405,6 +405,15 @@ func (p *tab) openReady(pageURL string) {
 	}
 }
 
+// readyTab opens a tab with the viewport on the page and fails the test
+// unless the page becomes ready.
+func readyTab(tb testing.TB, vp viewport, pageURL string) *tab {
+	tb.Helper()
+	p := newTab(tb, vp)
+	p.openReady(pageURL)
+	return p
+}
+
 // origin returns the origin of the page last opened.
 func (p *tab) origin() string {
 	u, err := url.Parse(p.url)

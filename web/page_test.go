@@ -113,8 +113,7 @@ func TestPage(t *testing.T) {
 
 	t.Run("ready", func(t *testing.T) {
 		t.Parallel()
-		p := newTab(t, desktop)
-		p.openReady(page)
+		p := readyTab(t, desktop, page)
 		if hidden := eval[bool](p, `document.getElementById('status').hidden`); !hidden {
 			t.Errorf("#status is shown on a ready page: %q", eval[string](p, `document.getElementById('status').textContent`))
 		}
@@ -131,8 +130,7 @@ func TestPage(t *testing.T) {
 
 	t.Run("clear", func(t *testing.T) {
 		t.Parallel()
-		p := newTab(t, desktop)
-		p.openReady(page)
+		p := readyTab(t, desktop, page)
 		rect := p.pad()
 		for i, clear := range []func(){
 			func() { p.click("clear") },
@@ -153,8 +151,7 @@ func TestPage(t *testing.T) {
 
 	t.Run("speck", func(t *testing.T) {
 		t.Parallel()
-		p := newTab(t, desktop)
-		p.openReady(page)
+		p := readyTab(t, desktop, page)
 		r := p.pad()
 		c := pt{r.X + r.W/2, r.Y + r.H/2}
 		// A tap: a dot of the page's pen.
@@ -175,8 +172,7 @@ func TestPage(t *testing.T) {
 
 	t.Run("undo", func(t *testing.T) {
 		t.Parallel()
-		p := newTab(t, desktop)
-		p.openReady(page)
+		p := readyTab(t, desktop, page)
 		rect := p.pad()
 		four := onPad(place(digitOf(t, 4, 2), 2.0/3, 0.5, 0.5), rect)
 		p.draw(four[:1])
@@ -209,8 +205,7 @@ func TestPage(t *testing.T) {
 	// goes up: the moves come one animation frame apart, as from a hand.
 	t.Run("live", func(t *testing.T) {
 		t.Parallel()
-		p := newTab(t, desktop)
-		p.openReady(page)
+		p := readyTab(t, desktop, page)
 		rect := p.pad()
 		var shown []string
 		for _, label := range []int{0, 2, 3, 6} {
@@ -248,8 +243,7 @@ func TestPage(t *testing.T) {
 	// the next stroke draws.
 	t.Run("outside", func(t *testing.T) {
 		t.Parallel()
-		p := newTab(t, desktop)
-		p.openReady(page)
+		p := readyTab(t, desktop, page)
 		r := p.pad()
 		y := r.Y + r.H/2
 		p.draw([][]pt{{{r.X + r.W*0.3, y}, {r.X + r.W*0.7, y}, {r.X + r.W + 60, y}}})
@@ -267,8 +261,7 @@ func TestPage(t *testing.T) {
 	// On a phone a finger draws on the pad; the page does not scroll.
 	t.Run("phone", func(t *testing.T) {
 		t.Parallel()
-		p := newTab(t, phone)
-		p.openReady(page)
+		p := readyTab(t, phone, page)
 		rect := p.pad()
 		scrollable := eval[bool](p, `document.scrollingElement.scrollHeight > innerHeight + 50`)
 		if !scrollable {

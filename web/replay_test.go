@@ -140,8 +140,7 @@ func TestPenReplay(t *testing.T) {
 // counts.
 func replay(t *testing.T, origin string, vp viewport, pl placement, digits []mnist.StrokeDigit) replayResult {
 	start := time.Now()
-	p := newTab(t, vp)
-	p.openReady(origin + "/")
+	p := readyTab(t, vp, origin+"/")
 	rect := p.pad()
 	res := replayResult{Placement: pl.name, Viewport: vp.name, Input: "mouse", Digits: len(digits), counts: map[[2]int]int{}}
 	if vp.mobile {

@@ -21,8 +21,7 @@ func TestScreenshot(t *testing.T) {
 	for _, vp := range []viewport{desktop, phone} {
 		t.Run(vp.name, func(t *testing.T) {
 			t.Parallel()
-			p := newTab(t, vp)
-			p.openReady(serve(t, nil) + "/")
+			p := readyTab(t, vp, serve(t, nil)+"/")
 			p.draw(onPad(place(digitOf(t, 4, 0), 2.0/3, 0.5, 0.5), p.pad()))
 			if a := p.answer(); a.Digit != "4" {
 				t.Fatalf("a held-out 4 reads %+v", a)

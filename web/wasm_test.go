@@ -41,8 +41,7 @@ type prediction struct {
 // drawnDigit opens the page, draws a held-out 5 and returns the tab.
 func drawnDigit(t *testing.T) *tab {
 	t.Helper()
-	p := newTab(t, desktop)
-	p.openReady(serve(t, nil) + "/")
+	p := readyTab(t, desktop, serve(t, nil)+"/")
 	p.draw(onPad(place(digitOf(t, 5, 0), 2.0/3, 0.5, 0.5), p.pad()))
 	if a := p.answer(); a.Digit != "5" {
 		t.Fatalf("a held-out 5 drawn on the page reads %+v; the tests below need a sure answer", a)
