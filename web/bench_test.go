@@ -135,7 +135,7 @@ func BenchmarkPredict(b *testing.B) {
 		params = eval[string](p, `document.getElementById('about').textContent`)
 		rect := p.pad()
 		for _, d := range digits {
-			p.draw(onPad(place(d, 2.0/3, 0.5, 0.5), rect))
+			p.draw(onPad(large(d), rect))
 			r := eval[struct {
 				Total, Predict float64
 				Digit          int

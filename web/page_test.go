@@ -92,6 +92,13 @@ func (p *tab) key(k string, ctrl bool) {
 	p.do(chromedp.KeyEvent(k, opts...))
 }
 
+// drawDigit draws the first held-out pen digit with the label, large and
+// centred on the pad.
+func (p *tab) drawDigit(label int) {
+	p.tb.Helper()
+	p.draw(onPad(large(digitOf(p.tb, label, 0)), p.pad()))
+}
+
 // digitOf returns the first held-out pen digit with the label and the given
 // number of strokes (0: any).
 func digitOf(tb testing.TB, label, strokes int) mnist.StrokeDigit {
@@ -131,12 +138,11 @@ func TestPage(t *testing.T) {
 	t.Run("clear", func(t *testing.T) {
 		t.Parallel()
 		p := readyTab(t, desktop, page)
-		rect := p.pad()
 		for i, clear := range []func(){
 			func() { p.click("clear") },
 			func() { p.key(kb.Escape, false) },
 		} {
-			p.draw(onPad(place(digitOf(t, 3, 0), 2.0/3, 0.5, 0.5), rect))
+			p.drawDigit(3)
 			if a := p.answer(); a.State == "empty" || a.Probs == "" {
 				t.Fatalf("%d: a 3 was drawn but the page shows no answer: %+v", i, a)
 			}
@@ -174,7 +180,7 @@ func TestPage(t *testing.T) {
 		t.Parallel()
 		p := readyTab(t, desktop, page)
 		rect := p.pad()
-		four := onPad(place(digitOf(t, 4, 2), 2.0/3, 0.5, 0.5), rect)
+		four := onPad(large(digitOf(t, 4, 2)), rect)
 		p.draw(four[:1])
 		one := p.answer()
 		p.draw(four[1:])
@@ -209,7 +215,7 @@ func TestPage(t *testing.T) {
 		rect := p.pad()
 		var shown []string
 		for _, label := range []int{0, 2, 3, 6} {
-			pts := resample(onPad(place(digitOf(t, label, 1), 2.0/3, 0.5, 0.5), rect)[0])
+			pts := resample(onPad(large(digitOf(t, label, 1)), rect)[0])
 			half := len(pts) / 2
 			p.stroke(pts[:half+1], keepDown)
 			// Half way along the stroke, an answer is already there.
@@ -268,7 +274,7 @@ func TestPage(t *testing.T) {
 			t.Log("note: the page fits the phone's screen, so scrolling could not show anyway")
 		}
 		y0 := eval[float64](p, `scrollY`)
-		p.draw(onPad(place(digitOf(t, 2, 0), 2.0/3, 0.5, 0.5), rect))
+		p.draw(onPad(large(digitOf(t, 2, 0)), rect))
 		// A stroke from the bottom of the pad to the top: a finger that
 		// scrolled would move the page by about the pad's height.
 		p.draw([][]pt{{{rect.X + rect.W*0.9, rect.Y + rect.H*0.95}, {rect.X + rect.W*0.9, rect.Y + rect.H*0.05}}})
@@ -336,7 +342,7 @@ func TestPage(t *testing.T) {
 					t.Errorf("#status %q contains %q", status.Text, junk)
 				}
 			}
-			p.draw(onPad(place(digitOf(t, 7, 0), 2.0/3, 0.5, 0.5), p.pad()))
+			p.drawDigit(7)
 			if a := p.answer(); a.Digit != "" || a.Probs != "" {
 				t.Errorf("without a model the page answered %+v", a)
 			}

@@ -84,8 +84,12 @@ func nearCorner(i int) (float64, float64) {
 	return c[0], c[1]
 }
 
+// largeHeight is how tall the "large" placement writes a digit: about two
+// thirds of the pad.
+const largeHeight = 2.0 / 3
+
 var placements = []placement{
-	{"large", 2.0 / 3, centred},     // about two thirds of the pad, centred
+	{"large", largeHeight, centred}, // about two thirds of the pad, centred
 	{"small", 1.0 / 3, centred},     // about a third of the pad, centred
 	{"corner", 1.0 / 3, nearCorner}, // a third of the pad, near a corner
 }
@@ -110,6 +114,10 @@ func place(d mnist.StrokeDigit, height, cx, cy float64) []ink.Stroke {
 	}
 	return out
 }
+
+// large places a digit as the "large" placement does: largeHeight tall,
+// centred.
+func large(d mnist.StrokeDigit) []ink.Stroke { return place(d, largeHeight, 0.5, 0.5) }
 
 // onPad maps strokes in pad units to CSS pixels of the viewport.
 func onPad(strokes []ink.Stroke, r padRect) [][]pt {

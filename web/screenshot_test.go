@@ -22,7 +22,7 @@ func TestScreenshot(t *testing.T) {
 		t.Run(vp.name, func(t *testing.T) {
 			t.Parallel()
 			p := readyTab(t, vp, serve(t, nil)+"/")
-			p.draw(onPad(place(digitOf(t, 4, 0), 2.0/3, 0.5, 0.5), p.pad()))
+			p.drawDigit(4)
 			if a := p.answer(); a.Digit != "4" {
 				t.Fatalf("a held-out 4 reads %+v", a)
 			}

@@ -42,7 +42,7 @@ type prediction struct {
 func drawnDigit(t *testing.T) *tab {
 	t.Helper()
 	p := readyTab(t, desktop, serve(t, nil)+"/")
-	p.draw(onPad(place(digitOf(t, 5, 0), 2.0/3, 0.5, 0.5), p.pad()))
+	p.drawDigit(5)
 	if a := p.answer(); a.Digit != "5" {
 		t.Fatalf("a held-out 5 drawn on the page reads %+v; the tests below need a sure answer", a)
 	}
@@ -205,7 +205,7 @@ func TestWasmAPI(t *testing.T) {
 		t.Logf("WebAssembly memory %.1f MiB before the abuse, %.1f MiB after", mem0/(1<<20), mem1/(1<<20))
 		// And the page still works with real input.
 		p.click("clear")
-		p.draw(onPad(place(digitOf(t, 5, 0), 2.0/3, 0.5, 0.5), p.pad()))
+		p.drawDigit(5)
 		if a := p.answer(); a.Digit != "5" {
 			t.Errorf("after the abuse, drawing the 5 again reads %+v", a)
 		}
