@@ -208,13 +208,7 @@ func (p *tab) stroke(pts []pt, end penState) {
 // lift ends a stroke left pressed by stroke(..., keepDown) at q.
 func (p *tab) lift(q pt) {
 	p.tb.Helper()
-	var err error
-	if p.vp.mobile {
-		err = touchAt(paced{p.ctx}, input.DispatchTouchEventTypeTouchEnd, nil)
-	} else {
-		err = mouseAt(paced{p.ctx}, input.DispatchMouseEventTypeMouseReleased, q, 0)
-	}
-	if err != nil {
+	if err := handOf(paced{p.ctx}, p.vp.mobile).up(q); err != nil {
 		p.tb.Fatal(err)
 	}
 }
@@ -234,14 +228,60 @@ func (p *tab) draw(strokes [][]pt) {
 	}
 }
 
+// A hand draws through a sender: the mouse's left button on a desktop
+// viewport, one finger on a mobile one.
+type hand struct {
+	down func(pt) error // press at the point
+	move func(pt) error // move there, pressed
+	up   func(pt) error // lift at the point
+}
+
+func handOf(s sender, mobile bool) hand {
+	if mobile {
+		return hand{
+			down: func(q pt) error { return touchAt(s, input.DispatchTouchEventTypeTouchStart, &q) },
+			move: func(q pt) error { return touchAt(s, input.DispatchTouchEventTypeTouchMove, &q) },
+			up:   func(pt) error { return touchAt(s, input.DispatchTouchEventTypeTouchEnd, nil) },
+		}
+	}
+	return hand{
+		// The mouse moves to the point, unpressed, before it presses there.
+		down: func(q pt) error {
+			return inOrder([]func() error{
+				func() error { return mouseAt(s, input.DispatchMouseEventTypeMouseMoved, q, 0) },
+				s.sync,
+				func() error { return mouseAt(s, input.DispatchMouseEventTypeMousePressed, q, 1) },
+			})
+		},
+		move: func(q pt) error { return mouseAt(s, input.DispatchMouseEventTypeMouseMoved, q, 1) },
+		up:   func(q pt) error { return mouseAt(s, input.DispatchMouseEventTypeMouseReleased, q, 0) },
+	}
+}
+
+// strokeWith presses at the first point, moves through the rest pressed
+// and, with penUp, lifts at the last, syncing after each of the three.
 func strokeWith(s sender, mobile bool, pts []pt, end penState) error {
 	if len(pts) == 0 {
 		return nil
 	}
-	if mobile {
-		return touchStroke(s, pts, end)
+	h := handOf(s, mobile)
+	steps := []func() error{
+		func() error { return h.down(pts[0]) },
+		s.sync,
+		func() error {
+			for _, q := range pts[1:] {
+				if err := h.move(q); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		s.sync,
 	}
-	return mouseStroke(s, pts, end)
+	if end == penUp {
+		steps = append(steps, func() error { return h.up(pts[len(pts)-1]) }, s.sync)
+	}
+	return inOrder(steps)
 }
 
 func mouseAt(s sender, typ input.DispatchMouseEventType, q pt, buttons int64) error {
@@ -253,29 +293,13 @@ func mouseAt(s sender, typ input.DispatchMouseEventType, q pt, buttons int64) er
 	return s.mouse(e)
 }
 
-// mouseStroke moves to the first point, presses the left button, moves
-// through the rest with it held and releases it at the last point.
-func mouseStroke(s sender, pts []pt, end penState) error {
-	first, last := pts[0], pts[len(pts)-1]
-	steps := []func() error{
-		func() error { return mouseAt(s, input.DispatchMouseEventTypeMouseMoved, first, 0) },
-		s.sync,
-		func() error { return mouseAt(s, input.DispatchMouseEventTypeMousePressed, first, 1) },
-		s.sync,
-		func() error {
-			for _, q := range pts[1:] {
-				if err := mouseAt(s, input.DispatchMouseEventTypeMouseMoved, q, 1); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
-		s.sync,
+func touchAt(s sender, typ input.DispatchTouchEventType, q *pt) error {
+	e := input.DispatchTouchEventParams{Type: typ, TouchPoints: []*input.TouchPoint{}}
+	if q != nil {
+		id, r := 1.0, 4.0 // one finger, a fingertip's radius
+		e.TouchPoints = []*input.TouchPoint{{X: q.X, Y: q.Y, ID: &id, RadiusX: &r, RadiusY: &r}}
 	}
-	if end == penUp {
-		steps = append(steps, func() error { return mouseAt(s, input.DispatchMouseEventTypeMouseReleased, last, 0) }, s.sync)
-	}
-	return inOrder(steps)
+	return s.touch(e)
 }
 
 // inOrder runs the steps until one fails.
@@ -286,37 +310,6 @@ func inOrder(steps []func() error) error {
 		}
 	}
 	return nil
-}
-
-func touchAt(s sender, typ input.DispatchTouchEventType, q *pt) error {
-	e := input.DispatchTouchEventParams{Type: typ, TouchPoints: []*input.TouchPoint{}}
-	if q != nil {
-		id, r := 1.0, 4.0 // one finger, a fingertip's radius
-		e.TouchPoints = []*input.TouchPoint{{X: q.X, Y: q.Y, ID: &id, RadiusX: &r, RadiusY: &r}}
-	}
-	return s.touch(e)
-}
-
-// touchStroke puts a finger down on the first point, slides it through the
-// rest and lifts it.
-func touchStroke(s sender, pts []pt, end penState) error {
-	steps := []func() error{
-		func() error { return touchAt(s, input.DispatchTouchEventTypeTouchStart, &pts[0]) },
-		s.sync,
-		func() error {
-			for i := range pts[1:] {
-				if err := touchAt(s, input.DispatchTouchEventTypeTouchMove, &pts[i+1]); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
-		s.sync,
-	}
-	if end == penUp {
-		steps = append(steps, func() error { return touchAt(s, input.DispatchTouchEventTypeTouchEnd, nil) }, s.sync)
-	}
-	return inOrder(steps)
 }
 
 func TestResample(t *testing.T) {
