@@ -1,4 +1,4 @@
-package ink_test
+package ink
 
 import (
 	"errors"
@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"inkling/mnist"
-	"inkling/mnist/ink"
 )
 
 // TestMain unsets MNIST_DIR: these tests measure MNIST itself, so they read
@@ -47,8 +46,8 @@ func loadMNIST(t *testing.T) (train, test *mnist.Set) {
 		t.Fatal(d.err)
 	}
 	for _, s := range []*mnist.Set{d.train, d.test} {
-		if s.Rows != ink.Size || s.Cols != ink.Size {
-			t.Fatalf("MNIST images of %d×%d, want %d×%d", s.Rows, s.Cols, ink.Size, ink.Size)
+		if s.Rows != Size || s.Cols != Size {
+			t.Fatalf("MNIST images of %d×%d, want %d×%d", s.Rows, s.Cols, Size, Size)
 		}
 	}
 	if d.test.N != 10000 {
@@ -63,14 +62,14 @@ func loadMNIST(t *testing.T) (train, test *mnist.Set) {
 func TestMNISTStaysMNIST(t *testing.T) {
 	t.Parallel()
 	_, test := loadMNIST(t)
-	const n, px = 10000, ink.Size * ink.Size
-	var p ink.Preprocessor
+	const n, px = 10000, Size * Size
+	var p Preprocessor
 	out := make([]float32, px)
 	var diff float64
 	var gained, offCentre int
 	for k := range n {
 		im := test.Image(k)
-		if err := p.FromGray(out, im, ink.Size, ink.Size); err != nil {
+		if err := p.FromGray(out, im, Size, Size); err != nil {
 			t.Fatalf("image %d: %v", k, err)
 		}
 		for i, v := range out {
@@ -82,21 +81,11 @@ func TestMNISTStaysMNIST(t *testing.T) {
 		// The centre of mass is within half a pixel of the centre, unless
 		// the image touches the frame: MNIST cut a few digits at its edge,
 		// and FromGray moves the box back inside rather than cut it.
-		var m, r, c float64
-		x0, y0, x1, y1 := ink.Size, ink.Size, 0, 0
-		for i, v := range out {
-			m += float64(v)
-			r += float64(v) * float64(i/ink.Size)
-			c += float64(v) * float64(i%ink.Size)
-			if v > 0 {
-				x0, y0 = min(x0, i%ink.Size), min(y0, i/ink.Size)
-				x1, y1 = max(x1, i%ink.Size+1), max(y1, i/ink.Size+1)
-			}
-		}
-		if math.Abs(r/m-ink.Centre) > 0.5 || math.Abs(c/m-ink.Centre) > 0.5 {
+		r, c := centreOfMass(out)
+		if math.Abs(r-Centre) > 0.5 || math.Abs(c-Centre) > 0.5 {
 			offCentre++
-			if x0 > 0 && y0 > 0 && x1 < ink.Size && y1 < ink.Size {
-				t.Errorf("image %d: centre of mass (%.3f, %.3f), want within 0.5 of %d", k, r/m, c/m, ink.Centre)
+			if x0, y0, x1, y1, _ := outBox(out); x0 > 0 && y0 > 0 && x1 < Size && y1 < Size {
+				t.Errorf("image %d: centre of mass (%.3f, %.3f), want within 0.5 of %d", k, r, c, Centre)
 			}
 		}
 	}
@@ -114,7 +103,7 @@ func TestMNISTStaysMNIST(t *testing.T) {
 func TestMNISTScaled(t *testing.T) {
 	t.Parallel()
 	_, test := loadMNIST(t)
-	const px = ink.Size * ink.Size
+	const px = Size * Size
 	want := make([]float32, px)
 	got := make([]float32, px)
 	for i, tc := range []struct{ k, w, h, x, y, images int }{
@@ -128,16 +117,16 @@ func TestMNISTScaled(t *testing.T) {
 		for j := range tc.images {
 			im := test.Image(j * 97 % test.N)
 			clear(canvas)
-			for y := range ink.Size * tc.k {
-				for x := range ink.Size * tc.k {
+			for y := range Size * tc.k {
+				for x := range Size * tc.k {
 					cy, cx := tc.y+y, tc.x+x
 					if cy < tc.h && cx < tc.w {
-						canvas[4*(cy*tc.w+cx)+3] = im[(y/tc.k)*ink.Size+x/tc.k]
+						canvas[4*(cy*tc.w+cx)+3] = im[(y/tc.k)*Size+x/tc.k]
 					}
 				}
 			}
-			errW := ink.FromGray(want, im, ink.Size, ink.Size)
-			errG := ink.FromRGBA(got, canvas, tc.w, tc.h)
+			errW := FromGray(want, im, Size, Size)
+			errG := FromRGBA(got, canvas, tc.w, tc.h)
 			if errW != nil || errG != nil {
 				t.Fatalf("case %d, image %d: errors %v, %v", i, j, errW, errG)
 			}
@@ -153,8 +142,8 @@ func TestMNISTScaled(t *testing.T) {
 // TestMNISTNoInk: an all-background MNIST-sized image is no ink.
 func TestMNISTNoInk(t *testing.T) {
 	t.Parallel()
-	err := ink.FromGray(make([]float32, ink.Size*ink.Size), make([]byte, ink.Size*ink.Size), ink.Size, ink.Size)
-	if !errors.Is(err, ink.ErrNoInk) {
+	err := FromGray(make([]float32, Size*Size), make([]byte, Size*Size), Size, Size)
+	if !errors.Is(err, ErrNoInk) {
 		t.Errorf("error %v, want ErrNoInk", err)
 	}
 }
