@@ -245,3 +245,19 @@ func configError(i int, name, msg string) error {
 	}
 	return errors.New("nn: config: layer " + strconv.Itoa(i) + " (" + name + "): " + msg)
 }
+
+// matches reports whether p is the parameter want describes: its name, its
+// shape, and a value for every element.
+func (p *Param) matches(want Param) bool {
+	return p != nil && p.Name == want.Name && sameShape(p.Shape, want.Shape) && len(p.Value) == Shape(want.Shape).Size()
+}
+
+// nonFinite is the index of the first NaN or infinity in v, or −1.
+func nonFinite(v []float32) int {
+	for i, x := range v {
+		if x-x != 0 { // NaN or ±Inf
+			return i
+		}
+	}
+	return -1
+}

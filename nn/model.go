@@ -145,8 +145,7 @@ func EncodeModel(cfg Config, params []*Param, opt *EncodeOptions) ([]byte, error
 			w = appendU32(w, uint32(li.Units))
 		}
 		for _, p := range li.Params {
-			if k >= len(params) || params[k].Name != p.Name || !sameShape(params[k].Shape, p.Shape) ||
-				len(params[k].Value) != Shape(p.Shape).Size() {
+			if k >= len(params) || !params[k].matches(p) {
 				return nil, errors.New("nn: EncodeModel: parameter " + strconv.Itoa(k) + " is not " + p.Name + " " + Shape(p.Shape).String())
 			}
 			k++
@@ -183,10 +182,8 @@ func EncodeModel(cfg Config, params []*Param, opt *EncodeOptions) ([]byte, error
 		for _, d := range p.Shape {
 			w = appendU32(w, uint32(d))
 		}
-		for _, v := range p.Value {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return nil, errors.New("nn: EncodeModel: " + p.Name + " holds NaN or infinity")
-			}
+		if nonFinite(p.Value) >= 0 {
+			return nil, errors.New("nn: EncodeModel: " + p.Name + " holds NaN or infinity")
 		}
 		if enc == EncFloat32 {
 			for _, v := range p.Value {
@@ -400,8 +397,8 @@ func (r *reader) tensor(wp Param) (*Param, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	for _, v := range p.Value {
-		if v-v != 0 { // NaN or ±Inf
+	for _, v := range p.Value { // nonFinite, written out: the call would add 46 bytes to the page's code
+		if v-v != 0 {
 			return nil, merr(at, wp.Name, " holds NaN or infinity")
 		}
 	}

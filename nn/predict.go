@@ -103,14 +103,11 @@ func NewPredictor(cfg Config, params []*Param) (*Predictor, error) {
 	for _, li := range infos {
 		for _, want := range li.Params {
 			k := len(vals)
-			if k >= len(params) || params[k] == nil || params[k].Name != want.Name ||
-				!sameShape(params[k].Shape, want.Shape) || len(params[k].Value) != Shape(want.Shape).Size() {
+			if k >= len(params) || !params[k].matches(want) {
 				return nil, predictorError("parameter ", itoa(k), " is not ", want.Name, " ", Shape(want.Shape).String())
 			}
-			for _, v := range params[k].Value {
-				if v-v != 0 {
-					return nil, predictorError(want.Name, " holds NaN or infinity")
-				}
+			if nonFinite(params[k].Value) >= 0 {
+				return nil, predictorError(want.Name, " holds NaN or infinity")
 			}
 			vals = append(vals, append([]float32(nil), params[k].Value...))
 		}

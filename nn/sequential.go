@@ -129,10 +129,8 @@ func (s *Sequential) SetParams(src []Param) error {
 		if !slices.Equal(p.Shape, q.Shape) || len(p.Value) != len(q.Value) {
 			return fail(p.Name + " has shape " + Shape(p.Shape).String() + " and " + strconv.Itoa(len(p.Value)) + " values, want " + Shape(q.Shape).String())
 		}
-		for k, v := range p.Value {
-			if v-v != 0 { // NaN or ±Inf
-				return fail(p.Name + "[" + strconv.Itoa(k) + "] is not a finite number")
-			}
+		if k := nonFinite(p.Value); k >= 0 {
+			return fail(p.Name + "[" + strconv.Itoa(k) + "] is not a finite number")
 		}
 	}
 	for _, p := range src {
