@@ -2,7 +2,9 @@ package nn
 
 // The kernels of kernels_amd64.s need AVX2 and FMA, which the processor must
 // have and the operating system must save with the thread (XCR0). Without
-// them the package runs the pure-Go kernels of kernels_go.go.
+// them the package runs the Go loops beside each kernel (adamGo,
+// reluBackwardGo, transposeGo, maxpool.go's and conv2d.go's) and gonum's
+// products (gemm_gonum_amd64.go).
 
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv0() (eax, edx uint32)

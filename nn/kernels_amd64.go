@@ -85,7 +85,7 @@ func reluBackward(dy, y []float32) {
 	reluBackwardGo(dy[done:], y[done:])
 }
 
-// maxPoolFast pools image i with AVX2 when the channels come in vectors of
+// fast pools image i with AVX2 when the channels come in vectors of
 // 8, and reports whether it did.
 func (m *maxPoolForward) fast(i int) bool {
 	c := m.c
