@@ -19,9 +19,11 @@ func gemmAlt(g *gemmArgs, kern int) bool {
 }
 
 // pickKernel chooses the micro-kernel for an m×n product among those the
-// processor has (gonum's Sgemm without AVX2): AVX-512 unless its tiles compute a fifth more elements
-// than AVX2's on the edges of C (at full tiles it is 10–15% faster on Zen 4:
-// fewer loads and instructions a multiply-add). All give the same bits.
+// processor has (gonum's Sgemm without AVX2): AVX-512 unless its tiles
+// compute a fifth more elements than AVX2's on the edges of C. On Zen 4 it is
+// 3–10% faster on the tutorial's products where it is picked (BENCHMARKS.md,
+// "Kernels against the peak"); on whole tiles in cache the two ran at the
+// same ≈110 GFLOP/s, the peak. All give the same bits.
 func pickKernel(m, n int) int {
 	if forceKernel >= 0 {
 		return forceKernel

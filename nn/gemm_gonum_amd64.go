@@ -6,9 +6,11 @@ import (
 )
 
 // On amd64 processors without AVX2 and FMA, gonum's Sgemm, with its SSE
-// kernels, is 4× faster than gemmGo: products run there instead, C cut into
-// tiles that each stay serial in gonum (Sgemm goes parallel itself, with a
-// blocking of k that would change the rounding, from 4 blocks of 64×64 up).
+// kernels, is 1.4–3.6× faster than gemmGo on the tutorial's products
+// (BENCHMARKS.md, "Kernels against the peak"): products run there instead,
+// C cut into tiles that each stay serial in gonum (Sgemm goes parallel
+// itself, with a blocking of k that would change the rounding, from 4 blocks
+// of 64×64 up).
 // Every element is then the sum over the whole of k in ascending order,
 // rounding each product (gonum has no FMA), whatever the tiling or the
 // number of workers; the start, post and ReLU are passes of their own.

@@ -100,7 +100,8 @@ func softmaxExp(p, x []float32) {
 }
 
 // expNeg is eˣ for x ≤ 0, within a few units in the last place of math.Exp
-// (which would add 2 KB to the page's download): x = k·ln 2 + r with
+// (which would add 0.85 KB to the page's gzipped wasm, 4.2 KB unzipped, net of
+// expNeg; Go 1.26): x = k·ln 2 + r with
 // |r| ≤ ln 2/2, eʳ by its Taylor series to the 13th power, times 2ᵏ.
 func expNeg(x float64) float64 {
 	const (
