@@ -85,35 +85,26 @@ func reluBackward(dy, y []float32) {
 	reluBackwardGo(dy[done:], y[done:])
 }
 
-// fast pools image i with AVX2 when the channels come in vectors of
-// 8, and reports whether it did.
-func (m *maxPoolForward) fast(i int) bool {
+// fast pools an image x into y with AVX2 when the channels come in vectors
+// of 8, and reports whether it did.
+func (m *maxPoolForward) fast(y, x []float32) bool {
 	c := m.c
 	if !useAVX2 || c%8 != 0 || m.oh == 0 || m.ow == 0 {
 		return false
 	}
-	x := m.x[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
-	out := m.oh * m.ow * c
-	y := m.y[i*out : (i+1)*out]
 	for oy := range m.oh {
 		maxPoolRowAVX2(&y[oy*m.ow*c], &x[oy*m.ph*m.w*c], m.ow, c, m.ph, m.pw, 4*m.w*c)
 	}
 	return true
 }
 
-// fast routes image i's gradients with AVX2 when the channels come in
-// vectors of 8, and reports whether it did.
-func (m *maxPoolBackward) fast(i int) bool {
+// fast routes an image's gradients dy to dx with AVX2 when the channels come
+// in vectors of 8, and reports whether it did. (do clears the rows and
+// columns of dx outside every window.)
+func (m *maxPoolBackward) fast(dx, x, y, dy []float32) bool {
 	c := m.c
 	if !useAVX2 || c%8 != 0 || m.oh == 0 || m.ow == 0 {
 		return false
-	}
-	x := m.x[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
-	dx := m.dx[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
-	out := m.oh * m.ow * c
-	y, dy := m.y[i*out:(i+1)*out], m.dy[i*out:(i+1)*out]
-	if m.oh*m.ph < m.h || m.ow*m.pw < m.w {
-		clear(dx) // rows or columns outside every window
 	}
 	for oy := range m.oh {
 		at := oy * m.ph * m.w * c

@@ -10,9 +10,9 @@ func adam(w, g, m, v []float32, alpha, b1, b2, eps float32, flush bool) {
 
 func reluBackward(dy, y []float32) { reluBackwardGo(dy, y) }
 
-func (m *maxPoolForward) fast(i int) bool { return false }
+func (m *maxPoolForward) fast(y, x []float32) bool { return false }
 
-func (m *maxPoolBackward) fast(i int) bool { return false }
+func (m *maxPoolBackward) fast(dx, x, y, dy []float32) bool { return false }
 
 func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	transposeGo(dst, ldd, src, lds, rows, cols)

@@ -45,13 +45,13 @@ func (m *maxPool) forward(x []float32, n int) []float32 {
 type maxPoolForward maxPool
 
 func (m *maxPoolForward) do(i int) {
-	if m.fast(i) {
-		return
-	}
 	c := m.c
 	x := m.x[i*m.h*m.w*c : (i+1)*m.h*m.w*c] // (H, W, C)
 	out := m.oh * m.ow * c
 	y := m.y[i*out : (i+1)*out] // (OH, OW, C)
+	if m.fast(y, x) {
+		return
+	}
 	for oy := range m.oh {
 		for ox := range m.ow {
 			yo := y[(oy*m.ow+ox)*c : (oy*m.ow+ox+1)*c]
@@ -92,18 +92,18 @@ func (m *maxPool) backward(dy []float32, needDx bool) []float32 {
 type maxPoolBackward maxPool
 
 func (m *maxPoolBackward) do(i int) {
-	if m.fast(i) {
-		return
-	}
 	c := m.c
 	x := m.x[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
 	dx := m.dx[i*m.h*m.w*c : (i+1)*m.h*m.w*c]
 	out := m.oh * m.ow * c
 	y, dy := m.y[i*out:(i+1)*out], m.dy[i*out:(i+1)*out]
-	found := m.found[i*c : (i+1)*c] // all ones once the window's maximum is found
 	if m.oh*m.ph < m.h || m.ow*m.pw < m.w {
 		clear(dx) // rows or columns outside every window
 	}
+	if m.fast(dx, x, y, dy) {
+		return
+	}
+	found := m.found[i*c : (i+1)*c] // all ones once the window's maximum is found
 	for oy := range m.oh {
 		for ox := range m.ow {
 			o := (oy*m.ow + ox) * c
