@@ -356,6 +356,7 @@ func TestNoInk(t *testing.T) {
 		{0, 0, nil},
 		{0, 5, nil},
 		{1, 1, []byte{0}},
+		{Size, Size, make([]byte, Size*Size)}, // blank and MNIST-sized
 		{side, side, make([]byte, side*side)},
 		{side, side, haze},
 		{side, side, speck},

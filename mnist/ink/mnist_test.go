@@ -1,7 +1,6 @@
 package ink
 
 import (
-	"errors"
 	"math"
 	"os"
 	"runtime"
@@ -210,14 +209,5 @@ func TestMNISTScaled(t *testing.T) {
 				}
 			}
 		}
-	}
-}
-
-// TestMNISTNoInk: an all-background MNIST-sized image is no ink.
-func TestMNISTNoInk(t *testing.T) {
-	t.Parallel()
-	err := FromGray(make([]float32, Size*Size), make([]byte, Size*Size), Size, Size)
-	if !errors.Is(err, ErrNoInk) {
-		t.Errorf("error %v, want ErrNoInk", err)
 	}
 }
