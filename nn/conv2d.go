@@ -65,14 +65,14 @@ func (c *conv2d) forward(x []float32, n int) []float32 {
 type convIm2col conv2d
 
 func (c *convIm2col) do(i int) {
-	if c.fast(i) {
-		return
-	}
 	k := c.kh * c.kw * c.cin
 	seg := c.kw * c.cin                             // a row of a patch: contiguous in x
 	x := c.x[i*c.h*c.w*c.cin : (i+1)*c.h*c.w*c.cin] // (H, W, Cin)
 	img := c.oh * c.ow
 	col := c.col[i*img*(k+1) : (i+1)*img*(k+1)] // (OH·OW, K+1)
+	if c.fast(col, x) {
+		return
+	}
 	for y := range c.oh {
 		for xo := range c.ow {
 			row := col[(y*c.ow+xo)*(k+1) : (y*c.ow+xo+1)*(k+1)]

@@ -38,10 +38,10 @@ func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 //go:noescape
 func im2colRowAVX2(dst, src *float32, ow, kh, seg, cin, wstride, k1 int, mask *[8]int32)
 
-// fast fills image i's rows of col with AVX2 when a patch's rows (KW·Cin
-// floats) are at most 8 long and a pixel's row of col at least 8, and
-// reports whether it did.
-func (c *convIm2col) fast(i int) bool {
+// fast fills an image's rows col from its input x with AVX2 when a patch's
+// rows (KW·Cin floats) are at most 8 long and a pixel's row of col at least
+// 8, and reports whether it did.
+func (c *convIm2col) fast(col, x []float32) bool {
 	k := c.kh * c.kw * c.cin
 	seg := c.kw * c.cin
 	if !useAVX2 || seg > 8 || k+1 < 8 || c.oh == 0 || c.ow == 0 {
@@ -51,9 +51,6 @@ func (c *convIm2col) fast(i int) bool {
 	for t := range seg {
 		mask[t] = -1
 	}
-	x := c.x[i*c.h*c.w*c.cin : (i+1)*c.h*c.w*c.cin]
-	img := c.oh * c.ow
-	col := c.col[i*img*(k+1) : (i+1)*img*(k+1)]
 	for y := range c.oh {
 		// The last segment read ends inside x: ((y+KH−1)·W + OW−1)·Cin + seg ≤ H·W·Cin.
 		im2colRowAVX2(&col[y*c.ow*(k+1)], &x[y*c.w*c.cin], c.ow, c.kh, seg, c.cin, 4*c.w*c.cin, k+1, &mask)

@@ -18,4 +18,4 @@ func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	transposeGo(dst, ldd, src, lds, rows, cols)
 }
 
-func (c *convIm2col) fast(i int) bool { return false }
+func (c *convIm2col) fast(col, x []float32) bool { return false }
