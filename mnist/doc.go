@@ -12,8 +12,8 @@
 //
 // Invariants: len(Images) == N×Rows×Cols, len(Labels) == N, Rows, Cols ≥ 1,
 // every label < 10. The network wants float32 in [0, 1], NHWC with one
-// channel: Set.Float32 and Set.Gather convert a range or a batch of indices
-// into a reused buffer, dividing by 255 as the tutorial does.
+// channel: Set.Float32 converts a range of images into a reused buffer,
+// dividing by 255 as the tutorial does.
 //
 // # Source and checks
 //

@@ -39,16 +39,12 @@ func newSet(pix []uint8, rows, cols int, labels []uint8, imagesName, labelsName 
 	return &Set{Images: pix, Labels: labels, N: n, Rows: rows, Cols: cols}, nil
 }
 
-func (s *Set) check(i int, what string) {
-	if i < 0 || i >= s.N {
-		panic(fmt.Sprintf("mnist: %s: index %d out of range [0,%d)", what, i, s.N))
-	}
-}
-
 // Image returns the pixels of image i, Rows×Cols bytes row-major. The slice
 // shares memory with s.Images.
 func (s *Set) Image(i int) []uint8 {
-	s.check(i, "Image")
+	if i < 0 || i >= s.N {
+		panic(fmt.Sprintf("mnist: Image: index %d out of range [0,%d)", i, s.N))
+	}
 	sz := s.Rows * s.Cols
 	return s.Images[i*sz : (i+1)*sz : (i+1)*sz]
 }
@@ -99,32 +95,13 @@ func (s *Set) Float32(dst []float32, from, to int) []float32 {
 		panic(fmt.Sprintf("mnist: Float32: [%d,%d) out of range [0,%d]", from, to, s.N))
 	}
 	sz := s.Rows * s.Cols
-	dst = grow(dst, (to-from)*sz)
+	if n := (to - from) * sz; cap(dst) >= n {
+		dst = dst[:n]
+	} else {
+		dst = make([]float32, n)
+	}
 	for i, v := range s.Images[from*sz : to*sz] {
 		dst[i] = scale[v]
 	}
 	return dst
-}
-
-// Gather writes the images at the given indices into dst, in that order, as
-// Float32 does: for a shuffled batch. It reuses dst if it has the capacity,
-// and returns dst resliced to len(idx)×Rows×Cols.
-func (s *Set) Gather(dst []float32, idx []int) []float32 {
-	sz := s.Rows * s.Cols
-	dst = grow(dst, len(idx)*sz)
-	for k, i := range idx {
-		s.check(i, "Gather")
-		out := dst[k*sz : (k+1)*sz]
-		for j, v := range s.Images[i*sz : (i+1)*sz] {
-			out[j] = scale[v]
-		}
-	}
-	return dst
-}
-
-func grow(dst []float32, n int) []float32 {
-	if cap(dst) < n {
-		return make([]float32, n)
-	}
-	return dst[:n]
 }

@@ -67,10 +67,6 @@ func TestFloat32(t *testing.T) {
 	if &part[0] != &buf[:1][0] || len(part) != 4 || part[0] != 0.2 || part[3] != want[5] {
 		t.Errorf("Float32(buf, 1, 3) = %v, want %v in buf's memory", part, want[2:])
 	}
-	g := s.Gather(buf, []int{2, 0, 2})
-	if &g[0] != &buf[:1][0] || len(g) != 6 || g[0] != want[4] || g[1] != want[5] || g[2] != 0 || g[3] != 1 || g[4] != want[4] {
-		t.Errorf("Gather(buf, [2 0 2]) = %v", g)
-	}
 	for v := range 256 {
 		if got, want := scale[v], float32(float64(v)/255); got != want {
 			t.Errorf("scale[%d] = %v, float32(%d/255.0) = %v", v, got, v, want)
@@ -98,7 +94,6 @@ func TestSetPanics(t *testing.T) {
 		{func() { s.Slice(2, 4) }, "mnist: Slice: [2,4) out of range [0,3]"},
 		{func() { s.Slice(2, 1) }, "mnist: Slice: [2,1) out of range [0,3]"},
 		{func() { s.Float32(nil, 0, 4) }, "mnist: Float32: [0,4) out of range [0,3]"},
-		{func() { s.Gather(nil, []int{0, 3}) }, "mnist: Gather: index 3 out of range [0,3)"},
 	} {
 		func() {
 			defer func() {
