@@ -8,13 +8,6 @@ import (
 	"sync/atomic"
 )
 
-// A job is work cut into a fixed number of chunks. do(i) computes chunk i and
-// writes only that chunk's part of the output, so the chunks may run in any
-// order, on any goroutine, and the result is the same bit for bit.
-type job interface {
-	do(i int)
-}
-
 // The pool runs the chunks of one job at a time on the calling goroutine and
 // GOMAXPROCS−1 helper goroutines, started on first use (WebAssembly, with one
 // thread, uses parallel_js.go instead). It allocates nothing per job. A job started while another runs (from a
