@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 )
 
 // The default data set: the original MNIST files, as the module
@@ -236,9 +235,10 @@ func modCache() (string, error) {
 	return filepath.Join(filepath.SplitList(gopath)[0], "pkg", "mod"), nil
 }
 
-// goEnvModCache is the output of `go env GOMODCACHE`, run once (it takes
-// tens of milliseconds), or "" if the go command cannot be run.
-var goEnvModCache = sync.OnceValue(func() string {
+// goEnvModCache returns the output of `go env GOMODCACHE`, or "" if the go
+// command cannot be run. It takes about 3 ms, against hundreds for LoadData,
+// so it is not cached (a cache would also miss a change of GOPATH).
+func goEnvModCache() string {
 	if runtime.GOOS == "js" {
 		return ""
 	}
@@ -247,7 +247,7 @@ var goEnvModCache = sync.OnceValue(func() string {
 		return ""
 	}
 	return strings.TrimSpace(string(out))
-})
+}
 
 // download runs `go mod download -json Module@Version` and returns the
 // module's folder.
