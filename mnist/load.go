@@ -115,29 +115,25 @@ func findFile(dir, name string) (string, error) {
 // (each raw or gzip-compressed), and checks that they agree in count and
 // that every label is a digit. Error messages name the files by these paths.
 func LoadFiles(imagesPath, labelsPath string) (*Set, error) {
-	pix, rows, cols, err := readFile(imagesPath, func(f *os.File) ([]uint8, int, int, error) {
-		return ReadImages(f, imagesPath)
-	})
+	fi, err := os.Open(imagesPath)
+	if err != nil {
+		return nil, fmt.Errorf("mnist: %w", err)
+	}
+	defer fi.Close()
+	pix, rows, cols, err := ReadImages(fi, imagesPath)
 	if err != nil {
 		return nil, err
 	}
-	labels, _, _, err := readFile(labelsPath, func(f *os.File) ([]uint8, int, int, error) {
-		l, err := ReadLabels(f, labelsPath)
-		return l, 0, 0, err
-	})
+	fl, err := os.Open(labelsPath)
+	if err != nil {
+		return nil, fmt.Errorf("mnist: %w", err)
+	}
+	defer fl.Close()
+	labels, err := ReadLabels(fl, labelsPath)
 	if err != nil {
 		return nil, err
 	}
 	return newSet(pix, rows, cols, labels, imagesPath, labelsPath)
-}
-
-func readFile(path string, read func(*os.File) ([]uint8, int, int, error)) ([]uint8, int, int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, 0, 0, fmt.Errorf("mnist: %w", err)
-	}
-	defer f.Close()
-	return read(f)
 }
 
 // loadVerified loads the default set's four .gz files from dir, checking
