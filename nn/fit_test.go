@@ -182,18 +182,23 @@ func TestFitMNIST(t *testing.T) {
 	}
 }
 
+// resumeData is the resuming tests' 50 random examples for smallConfig, with
+// labels of its 3 classes.
+func resumeData(seed uint64) Examples {
+	r := rand.New(rand.NewPCG(seed, 0))
+	x, _ := randVals(r, 50*9*7*2, 1)
+	return Examples{X: x, Y: randLabels(r, 50, 3)}
+}
+
 // TestFitResume stops after each epoch, saves everything a trainer would,
 // rebuilds the model from the saved state, and wants the same final bits and
 // history as one uninterrupted run.
 func TestFitResume(t *testing.T) {
 	t.Parallel()
-	r := rand.New(rand.NewPCG(12, 0))
-	const n, epochs = 50, 3
-	x, _ := randVals(r, n*9*7*2, 1)
-	y := randLabels(r, n, 3)
-	data := Examples{X: x, Y: y}
+	const epochs = 3
+	data := resumeData(12)
 	opts := func(shuffle *rand.Rand) FitOptions {
-		return FitOptions{Epochs: epochs, BatchSize: 8, Shuffle: shuffle, Validation: Examples{X: x[:10*126], Y: y[:10]}}
+		return FitOptions{Epochs: epochs, BatchSize: 8, Shuffle: shuffle, Validation: Examples{X: data.X[:10*126], Y: data.Y[:10]}}
 	}
 
 	whole := mustNew(t, smallConfig(), rand.New(rand.NewPCG(12, 1)))
@@ -374,11 +379,8 @@ func TestFitErrors(t *testing.T) {
 // must end bit for bit where an uninterrupted run ends.
 func TestFitResumeMidEpoch(t *testing.T) {
 	t.Parallel()
-	r := rand.New(rand.NewPCG(13, 0))
-	const n, epochs = 50, 3
-	x, _ := randVals(r, n*9*7*2, 1)
-	y := randLabels(r, n, 3)
-	data := Examples{X: x, Y: y}
+	const epochs = 3
+	data := resumeData(13)
 	whole := mustNew(t, smallConfig(), rand.New(rand.NewPCG(13, 1)))
 	if _, err := whole.Fit(data, FitOptions{Epochs: epochs, BatchSize: 8, Shuffle: rand.New(rand.NewPCG(13, 2))}); err != nil {
 		t.Fatal(err)
