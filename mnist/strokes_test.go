@@ -42,8 +42,8 @@ func TestLoadStrokes(t *testing.T) {
 	if want := [Classes]int{780, 779, 780, 719, 780, 720, 720, 778, 719, 719}; counts != want {
 		t.Errorf("per class %v, want %v", counts, want)
 	}
-	if len(writers) > 30 {
-		t.Errorf("%d writers, want at most 30", len(writers))
+	if len(writers) != 30 {
+		t.Errorf("%d writers, want 30", len(writers))
 	}
 	// The first record of the file, as written there.
 	d := digits[0]
