@@ -15,14 +15,23 @@ import (
 // Sequential's than Sequential's own float32 rounding explains.
 const predictTol = 1e-6
 
-// shippedModel reads weights/model.bin, or skips the test.
-func shippedModel(t testing.TB) []byte {
+// shippedModels loads weights/model.bin as a Sequential and as a Predictor,
+// with the Predictor's metadata, or skips the test.
+func shippedModels(t testing.TB) (*Sequential, *Predictor, [][2]string) {
 	t.Helper()
 	data, err := os.ReadFile("../weights/model.bin")
 	if err != nil {
 		t.Skip("no trained weights: ", err)
 	}
-	return data
+	m, _, err := LoadModel(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, meta, err := LoadPredictor(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, p, meta
 }
 
 // mnistTest returns the first n MNIST test images (n·784 values in [0, 1]),
@@ -144,16 +153,8 @@ func comparePredictors(t *testing.T, what string, m *Sequential, p *Predictor, p
 // TestPredictorMNIST compares Predictor with Sequential and the exact output
 // on the first 1,000 MNIST test images, with the shipped weights.
 func TestPredictorMNIST(t *testing.T) {
-	data := shippedModel(t)
+	m, p, meta := shippedModels(t)
 	x := mnistTest(t, 1000)
-	m, _, err := LoadModel(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, meta, err := LoadPredictor(data)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(meta) == 0 {
 		t.Error("LoadPredictor returned no metadata")
 	}
@@ -234,15 +235,7 @@ func TestPredictorEdges(t *testing.T) {
 			return m, p
 		},
 		"shipped": func(t *testing.T) (*Sequential, *Predictor) {
-			data := shippedModel(t)
-			m, _, err := LoadModel(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, _, err := LoadPredictor(data)
-			if err != nil {
-				t.Fatal(err)
-			}
+			m, p, _ := shippedModels(t)
 			return m, p
 		},
 	}
@@ -451,16 +444,8 @@ func TestPredictorPanics(t *testing.T) {
 // images (a different one each call), beside Sequential.PredictOne on the
 // same images.
 func BenchmarkPredictor(b *testing.B) {
-	data := shippedModel(b)
+	m, p, _ := shippedModels(b)
 	x := mnistTest(b, 100)
-	m, _, err := LoadModel(data)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, _, err := LoadPredictor(data)
-	if err != nil {
-		b.Fatal(err)
-	}
 	probs := make([]float32, 10)
 	for _, bc := range []struct {
 		name string
