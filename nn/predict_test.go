@@ -66,6 +66,18 @@ func randomModel(t testing.TB, cfg Config, seed uint64) (*Sequential, []*Param) 
 	return m, params
 }
 
+// randomPredictor is randomModel's network, its parameters, and a Predictor
+// made from cfg and them.
+func randomPredictor(t testing.TB, cfg Config, seed uint64) (*Sequential, *Predictor, []*Param) {
+	t.Helper()
+	m, params := randomModel(t, cfg, seed)
+	p, err := NewPredictor(cfg, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, p, params
+}
+
 // refProbs is the network's output for the examples x, computed in float64
 // from the layers' definitions, skipping the products with a zero input
 // (most of them, on a drawing; the sums are the same).
@@ -227,11 +239,7 @@ func TestPredictorEdges(t *testing.T) {
 	names, x := edgeImages()
 	models := map[string]func(t *testing.T) (*Sequential, *Predictor){
 		"random": func(t *testing.T) (*Sequential, *Predictor) {
-			m, params := randomModel(t, Tutorial(), 1)
-			p, err := NewPredictor(m.Config(), params)
-			if err != nil {
-				t.Fatal(err)
-			}
+			m, p, _ := randomPredictor(t, Tutorial(), 1)
 			return m, p
 		},
 		"shipped": func(t *testing.T) (*Sequential, *Predictor) {
@@ -305,11 +313,7 @@ func sumSizes(params []*Param) int {
 
 func TestPredictorConfig(t *testing.T) {
 	t.Parallel()
-	m, params := randomModel(t, Tutorial(), 2)
-	p, err := NewPredictor(Tutorial(), params)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, p, params := randomPredictor(t, Tutorial(), 2)
 	got, want := p.Config(), m.Config()
 	if got.Input.String() != want.Input.String() || len(got.Layers) != len(want.Layers) {
 		t.Fatalf("Config %+v, want %+v", got, want)
@@ -403,11 +407,7 @@ func TestLoadPredictorErrors(t *testing.T) {
 }
 
 func TestPredictorAllocs(t *testing.T) {
-	_, params := randomModel(t, Tutorial(), 5)
-	p, err := NewPredictor(Tutorial(), params)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p, _ := randomPredictor(t, Tutorial(), 5)
 	_, x := edgeImages()
 	probs := make([]float32, 10)
 	i := 0
@@ -420,11 +420,7 @@ func TestPredictorAllocs(t *testing.T) {
 }
 
 func TestPredictorPanics(t *testing.T) {
-	_, params := randomModel(t, Tutorial(), 6)
-	p, err := NewPredictor(Tutorial(), params)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p, _ := randomPredictor(t, Tutorial(), 6)
 	for i, f := range []func(){
 		func() { p.PredictOne(nil, make([]float32, 783)) },
 		func() { p.PredictOne(make([]float32, 9), make([]float32, 784)) },
