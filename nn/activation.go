@@ -6,15 +6,9 @@ import (
 )
 
 // The ReLU, max(0, x), belongs to the layer it follows (conv2d and dense, as
-// in Keras), which applies it to its output and its mask to the output
-// gradient; conv2d folds both into its transpositions.
-
-// reluForward sets the negative elements of y to 0.
-func reluForward(y []float32) {
-	for k, v := range y {
-		y[k] = relu(v)
-	}
-}
+// in Keras), which applies it in its product (gemmArgs.relu) and its mask to
+// the output gradient (reluBackward, or the max pooling after a conv2d:
+// maxPool.relu).
 
 // relu is max(0, v); a NaN stays NaN.
 func relu(v float32) float32 {
