@@ -80,9 +80,11 @@ func TestPenReplay(t *testing.T) {
 	// Each placement with the mouse on the desktop, and the large one with
 	// a finger on the phone too, each in its own tab, in parallel. The phone
 	// writes 30 digits of each class (spread over the same writers), not 100: it
-	// draws at three device pixels to the CSS pixel, which triples its time,
-	// and its answers match the desktop's (measured on all 1,000: 98.7%
-	// against 98.9%, the same confusions).
+	// draws at three device pixels to the CSS pixel, which doubles its time
+	// (measured alone on all 1,000: 80 s against the desktop's 42 s), and its
+	// answers match the desktop's (on all 1,000: 990 right on both, confused
+	// the same ways, 4→6, 9→7, 1→7, 0→9, 8→7, 9→3, and one 9 unsure on the
+	// phone).
 	type run struct {
 		pl     placement
 		vp     viewport
