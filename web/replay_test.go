@@ -110,6 +110,9 @@ func TestPenReplay(t *testing.T) {
 		return slices.IndexFunc(runs, func(x run) bool { return x.pl.name == r.Placement && x.vp.name == r.Viewport })
 	}
 	slices.SortFunc(results, func(a, b replayResult) int { return order(a) - order(b) })
+	if *perClass != 100 {
+		t.Logf("-perclass %d: the floors, set for 100, are not checked", *perClass)
+	}
 	for _, r := range results {
 		name := r.Placement + " (" + r.Input + ")"
 		t.Logf("%-15s %d/%d = %.2f%% (unsure %d, no digit %d) in %.0fs; per class %s; most confused: %s",
