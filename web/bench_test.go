@@ -15,12 +15,14 @@ package web
 // cross-origin isolated page (COOP/COEP headers) so that performance.now()
 // has 5 µs resolution, as the TF.js anchor (../shared/anchors/tfjsbench)
 // is timed; then inkling.predict alone on the 28×28 images the network saw,
-// the nearest to the anchor's model.predict on a 28×28 tensor. Both report the median and the 10th and 90th percentiles, and
-// write $INKLING_REPORT_DIR/bench-ready.json and bench-predict.json when
-// that is set.
+// the nearest to the anchor's model.predict on a 28×28 tensor. Both
+// report the median and the 10th and 90th percentiles, and write
+// $INKLING_REPORT_DIR/bench-ready.json and bench-predict.json when that is
+// set.
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -34,17 +36,33 @@ import (
 // navigation start, when html[data-ready] became "true".
 const readyAtJS = `globalThis.__readyAt`
 
-// quantiles returns the median and the 10th and 90th percentiles.
-func quantiles(v []float64) (median, p10, p90 float64) {
+// A spread is the median and the 10th and 90th percentiles of times in ms.
+type spread struct{ median, p10, p90 float64 }
+
+// quantiles returns the spread of v.
+func quantiles(v []float64) spread {
 	s := slices.Clone(v)
 	slices.Sort(s)
 	at := func(q float64) float64 { return s[min(len(s)-1, int(q*float64(len(s))))] }
+	var median float64
 	if n := len(s); n%2 == 0 {
 		median = (s[n/2-1] + s[n/2]) / 2
 	} else {
 		median = s[n/2]
 	}
-	return median, at(0.1), at(0.9)
+	return spread{median, at(0.1), at(0.9)}
+}
+
+func (s spread) String() string {
+	return fmt.Sprintf("median %.3f ms (p10 %.3f, p90 %.3f)", s.median, s.p10, s.p90)
+}
+
+// addTo puts the spread in a report as prefix+"median_ms", "p10_ms" and
+// "p90_ms".
+func (s spread) addTo(report map[string]any, prefix string) {
+	report[prefix+"median_ms"] = s.median
+	report[prefix+"p10_ms"] = s.p10
+	report[prefix+"p90_ms"] = s.p90
 }
 
 func BenchmarkReady(b *testing.B) {
@@ -64,20 +82,21 @@ func BenchmarkReady(b *testing.B) {
 			p.close()
 		}
 	}
-	med, p10, p90 := quantiles(ms)
-	b.ReportMetric(med, "ms-ready-median")
-	b.ReportMetric(p10, "ms-ready-p10")
-	b.ReportMetric(p90, "ms-ready-p90")
-	b.Logf("navigation start → data-ready, %d cold loads: median %.1f ms (p10 %.1f, p90 %.1f)", len(ms), med, p10, p90)
-	writeReport(b, "bench-ready.json", map[string]any{
+	ready := quantiles(ms)
+	b.ReportMetric(ready.median, "ms-ready-median")
+	b.ReportMetric(ready.p10, "ms-ready-p10")
+	b.ReportMetric(ready.p90, "ms-ready-p90")
+	b.Logf("navigation start → data-ready, %d cold loads: %v", len(ms), ready)
+	report := map[string]any{
 		"benchmark":    "BenchmarkReady",
 		"date":         time.Now().UTC().Format(time.RFC3339),
 		"model_sha256": modelSum(b),
 		"what":         "navigation start to html[data-ready=true], fresh browser context, cache disabled, localhost, desktop viewport",
 		"loads":        len(ms),
-		"median_ms":    med, "p10_ms": p10, "p90_ms": p90,
-		"all_ms": ms,
-	})
+		"all_ms":       ms,
+	}
+	ready.addTo(report, "")
+	writeReport(b, "bench-ready.json", report)
 }
 
 // isolate adds the headers that make the page cross-origin isolated.
@@ -149,16 +168,14 @@ func BenchmarkPredict(b *testing.B) {
 		small = append(small, eval[[]float64](p, timeSmallJS)...)
 		p.close()
 	}
-	tm, t10, t90 := quantiles(total)
-	pm, p10, p90 := quantiles(predict)
-	sm, s10, s90 := quantiles(small)
-	b.ReportMetric(tm*1000, "µs-median")
-	b.ReportMetric(pm*1000, "µs-predict-only-median")
-	b.ReportMetric(sm*1000, "µs-28x28-median")
-	b.Logf("%d predictions on %d pen digits (%s): getImageData+predict median %.3f ms (p10 %.3f, p90 %.3f); predict alone median %.3f ms (p10 %.3f, p90 %.3f); %d right",
-		len(total), len(digits), params, tm, t10, t90, pm, p10, p90, right)
-	b.Logf("predict on the 28×28 images the network saw (next to no preprocessing): median %.3f ms (p10 %.3f, p90 %.3f)", sm, s10, s90)
-	writeReport(b, "bench-predict.json", map[string]any{
+	both, alone, in28 := quantiles(total), quantiles(predict), quantiles(small)
+	b.ReportMetric(both.median*1000, "µs-median")
+	b.ReportMetric(alone.median*1000, "µs-predict-only-median")
+	b.ReportMetric(in28.median*1000, "µs-28x28-median")
+	b.Logf("%d predictions on %d pen digits (%s): getImageData+predict %v; predict alone %v; %d right",
+		len(total), len(digits), params, both, alone, right)
+	b.Logf("predict on the 28×28 images the network saw (next to no preprocessing): %v", in28)
+	report := map[string]any{
 		"benchmark":    "BenchmarkPredict",
 		"date":         time.Now().UTC().Format(time.RFC3339),
 		"model_sha256": modelSum(b),
@@ -166,9 +183,10 @@ func BenchmarkPredict(b *testing.B) {
 		"calls":        len(total),
 		"digits":       len(digits),
 		"model":        params,
-		"median_ms":    tm, "p10_ms": t10, "p90_ms": t90,
-		"predict_only_median_ms": pm, "predict_only_p10_ms": p10, "predict_only_p90_ms": p90,
-		"input28_median_ms": sm, "input28_p10_ms": s10, "input28_p90_ms": s90,
-		"right": right,
-	})
+		"right":        right,
+	}
+	both.addTo(report, "")
+	alone.addTo(report, "predict_only_")
+	in28.addTo(report, "input28_")
+	writeReport(b, "bench-predict.json", report)
 }
