@@ -57,8 +57,10 @@ func (p *Preprocessor) resample(src []byte, stride, step, bw, bh, ow, oh, long i
 			}
 			continue
 		}
-		// RGBA: alphaSum, inlined by hand (the compiler will not), saves
-		// a sixth of the time.
+		// RGBA: graySum's counterpart for alpha bytes, two pixels a word,
+		// inlined by hand (as a function the compiler does not inline it).
+		// BenchmarkFromRGBA280, best of 25 runs against the function: 3%
+		// faster natively, 8% under wasm in Node.
 		for k, t := range tx {
 			sum := t.w0 * uint32(r[4*t.j0+3])
 			if t.j1-t.j0 > 1 {
