@@ -193,7 +193,7 @@ func TestWasmAPI(t *testing.T) {
   inkling.load(new Uint8Array(64)), inkling.load(new Float32Array(64)), inkling.load(__good),
 ].map((r) => (r && r.error) || 'no error: ' + JSON.stringify(r))`)
 		for i, msg := range loads {
-			if len(msg) > 9 && msg[:9] == "no error:" {
+			if strings.HasPrefix(msg, "no error:") {
 				t.Errorf("malformed inkling.load %d: %s", i, msg)
 			}
 		}
