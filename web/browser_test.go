@@ -282,8 +282,7 @@ func newTab(tb testing.TB, vp viewport) *tab {
 	ctx, cancel := chromedp.NewContext(browser(tb), chromedp.WithNewBrowserContext(), chromedp.WithListener(p.listen))
 	tb.Cleanup(p.close)
 	p.ctx, p.cancel = ctx, cancel
-	var opts []chromedp.EmulateViewportOption
-	opts = append(opts, chromedp.EmulateScale(vp.scale))
+	opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(vp.scale)}
 	if vp.mobile {
 		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
 	}
