@@ -214,7 +214,7 @@ func TestWasmAPI(t *testing.T) {
 
 	// Arguments whose inspection throws in JavaScript. predict inspects its
 	// argument only through calls that turn exceptions into Go panics it
-	// recovers (wasm/main.go byteLength), so each must answer {error}, never
+	// recovers (wasm/main.go bytesArg), so each must answer {error}, never
 	// throw or answer a digit, and the Go instance lives on.
 	t.Run("exotic", func(t *testing.T) {
 		t.Parallel()
