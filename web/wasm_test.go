@@ -132,8 +132,8 @@ const abuseJS = `((n) => {
 })`
 
 // exoticJS is the same for objects whose very inspection throws: a Proxy
-// of a Uint8Array (instanceof says yes, but reading its length throws), a
-// Uint8Array subclass whose length getter throws (still a real 2×2 array of
+// of a Uint8ClampedArray (instanceof says yes, but reading its length throws), a
+// Uint8ClampedArray subclass whose length getter throws (still a real 2×2 array of
 // pixels: blank), and an object whose prototype chain cannot be read.
 const exoticJS = `((n) => {
   class Throwing extends Uint8ClampedArray { get length() { throw new Error('length'); } }
