@@ -37,7 +37,7 @@ const (
 	typeUbyte = 0x08
 
 	// gzipGuess is how many times its compressed size a gzip input is first
-	// assumed to expand to (MNIST's image files expand 4.8 times): enough
+	// assumed to expand to (MNIST's image files expand 4.75 times): enough
 	// to size the buffer once for real files, while a lying header costs
 	// at most this many times the input before data has to arrive.
 	gzipGuess = 8
