@@ -1,7 +1,6 @@
 package mnist
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -52,7 +51,7 @@ func ReadStrokes(r io.Reader) ([]StrokeDigit, error) {
 
 // readStrokes is ReadStrokes with name (a path) in its error messages.
 func readStrokes(r io.Reader, name string) ([]StrokeDigit, error) {
-	dec := json.NewDecoder(bufio.NewReader(r))
+	dec := json.NewDecoder(r)
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
 		if err == nil {
 			err = fmt.Errorf("found %v", tok)
