@@ -14,9 +14,9 @@ const PenWidth = 0.07
 // on for the network (a hidden copy of the visible pad, whatever the screen's
 // size and pixel density), and on which the trainer draws pen strokes. The
 // digit's box is scaled down to 20 pixels, so 112 leaves a digit drawn at a
-// third of the pad still larger than the box; a larger canvas read the
-// held-out pen digits no better (98.6–98.8% from 84 to 224 pixels) and costs
-// the page time on every prediction.
+// third of the pad still larger than the box; larger ones read held-out pen
+// digits no better (98.5–99.0% from 84 to 224 px: BENCHMARKS.md) and cost the
+// page time on every prediction.
 const PadSide = 112
 
 // A Point is a pen position in canvas coordinates: x to the right, y down,
