@@ -271,7 +271,9 @@ func TestPage(t *testing.T) {
 		rect := p.pad()
 		scrollable := eval[bool](p, `document.scrollingElement.scrollHeight > innerHeight + 50`)
 		if !scrollable {
-			t.Log("note: the page fits the phone's screen, so scrolling could not show anyway")
+			// Then a finger that scrolled could not move the page either,
+			// and the check below would pass without testing anything.
+			t.Fatal("the page fits the phone's screen, so this test cannot tell drawing from scrolling")
 		}
 		y0 := eval[float64](p, `scrollY`)
 		p.draw(onPad(large(digitOf(t, 2, 0)), rect))
