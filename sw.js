@@ -18,6 +18,9 @@ const PAGE = new URL('index.html', SITE).href;
 const FILES = [
   'index.html',
   'web/app.js',
+  'web/engine.js',
+  'web/pad.js',
+  'web/learn.js',
   'web/i18n.js',
   'web/style.css',
   'web/wasm_exec.js',

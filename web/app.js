@@ -1,34 +1,41 @@
-// inkling's page: pointer events, drawing and the DOM. All the numbers —
-// finding the ink, scaling and centring it, the network — are done by Go,
-// compiled to web/inkling.wasm, which registers globalThis.inkling:
+// inkling's full page (index.html, and index.html?embed in an iframe): the
+// answer, the bars, the 28×28 view, the language, the status line and the
+// offline worker, around the drawing pad (pad.js) and the shared Go instance
+// (engine.js). All the numbers — finding the ink, scaling and centring it,
+// the network — are done by Go, compiled to web/inkling.wasm, which registers
+// globalThis.inkling (the README lists its API).
 //
-//   inkling.load(bytes)                 -> {ok, params} | {error}
-//   inkling.predict(rgba, width, height) -> {digit, probs, unsure, input}
-//                                         | {digit: -1, noInk: true} | {error}
-//   inkling.pen                          pen width as a fraction of the pad's side
-//   inkling.side                         side of the canvas predict reads, in pixels
-//   inkling.version
+// At ready, when the document has #learn and is not ?embed, it calls
+// initLearn(page) from learn.js with this page object:
 //
-// A drawing is a list of strokes, each a list of [x, y] points in pad units
-// (0..1 across the pad). The visible pad draws them sharply in theme colours;
-// a hidden canvas of a fixed size (inkling.side) replays the same strokes in
-// opaque ink on a transparent background, and its pixels go to predict.
+//   page.api                   globalThis.inkling
+//   page.lang()                'en' or 'zh-Hant'
+//   page.text(key, ...args)    the current language's words (i18n.js)
+//   page.onLanguage(cb)        cb() after the language changes
+//   page.strokes()             the drawing: strokes of [x, y] points in 0..1
+//   page.setStrokes(strokes)   replaces it (redraws, predicts, announces)
+//   page.readInk()             {rgba, width, height}: what predict reads
+//   page.onAnswer(cb)          cb(result) after each answer at the end of a
+//                              stroke, undo, clear, setStrokes and setModel:
+//                              what predict returns, or {digit: -1, noInk: true}
+//                              (not the live answers while a stroke is drawn)
+//   page.setModel(id)          answers come from model id from now on; answers again
+//   page.model()               that id
+//   page.showDigit(input, label)  shows a 28×28 test digit (Uint8Array(784), white
+//                              ink on black) on the pad and its classify answer;
+//                              drawing again returns to strokes
 
 import { STRINGS, LANGS, pickLanguage } from './i18n.js';
+import { engine, model, onStop, LoadError, WEIGHTS_URL } from './engine.js';
+import { Pad, makeBars, showBars, runnerUp } from './pad.js';
+import { initLearn } from './learn.js';
 
-const DEFAULT_SIDE = 112; // side of the hidden canvas predict reads, until inkling.side is known
-const DEFAULT_PEN = 0.07; // pen width until inkling.pen is known
-const MIN_STEP = 0.002; // points closer than this to the last one are dropped
-const WASM_URL = new URL('inkling.wasm', import.meta.url);
-const WEIGHTS_URL = new URL('../weights/model.bin', import.meta.url);
 const SW_URL = new URL('../sw.js', import.meta.url); // beside index.html, so it may control it
 const SITE_URL = new URL('../', import.meta.url);
 const LANG_KEY = 'inkling.lang';
 
 const $ = (id) => document.getElementById(id);
 const html = document.documentElement;
-const pad = $('pad');
-const padBox = pad.parentElement;
 const prediction = $('prediction');
 const digitEl = $('digit');
 const verdictEl = $('verdict');
@@ -36,30 +43,23 @@ const statusEl = $('status');
 const announcer = $('announce');
 const seen = $('seen');
 const query = new URLSearchParams(location.search);
+const embedded = query.has('embed');
 
-if (query.has('embed')) html.classList.add('embed');
+if (embedded) html.classList.add('embed');
 if (['light', 'dark'].includes(query.get('theme'))) html.dataset.theme = query.get('theme');
 
 // ---- state ----
 
-const strokes = []; // finished strokes, and the one being drawn last
-let drawing = null; // {id, type, rect, stroke} while a pointer that came down on the pad is down
-let pen = DEFAULT_PEN;
 let api = null; // globalThis.inkling once the weights are loaded
+let modelId = 0; // the model answers come from
 let lang = 'en';
 const NO_INK = { digit: -1, noInk: true }; // the answer to a blank pad
 let result = NO_INK; // the last answer shown, re-rendered when the language changes
 let statusMsg = { key: 'loading', args: [] };
-let frameAsked = false;
-let padStale = false; // the strokes have points the visible pad does not show yet
-let predictAsked = false;
-let predictMs = 0; // how long the last predict took
-let predictEnd = 0; // when it finished (performance.now)
+let shown = null; // {input, label}: the test digit on the pad (showDigit), if any
+const answerCbs = [];
+const languageCbs = [];
 
-const padCtx = pad.getContext('2d');
-const ink = document.createElement('canvas'); // square: its width is its side
-ink.width = ink.height = DEFAULT_SIDE;
-const inkCtx = ink.getContext('2d', { willReadFrequently: true });
 const seenCtx = seen.getContext('2d');
 const seenImage = seenCtx.createImageData(28, 28);
 
@@ -70,230 +70,78 @@ function textIn(l, key, ...args) {
 }
 const text = (key, ...args) => textIn(lang, key, ...args);
 
-// ---- drawing ----
+// ---- the pad ----
 
-// trace draws strokes onto ctx, a square canvas of the given side in pixels.
-// The visible pad and the hidden ink canvas both use it, so they hold the
-// same drawing at different sizes.
-function trace(ctx, side) {
-  const width = pen * side;
-  ctx.lineWidth = width;
-  ctx.lineCap = 'round';
-  ctx.lineJoin = 'round';
-  for (const s of strokes) {
-    ctx.beginPath();
-    if (s.length === 1) {
-      ctx.arc(s[0][0] * side, s[0][1] * side, width / 2, 0, 2 * Math.PI);
-      ctx.fill();
-      continue;
+const pad = new Pad($('pad'), {
+  // While a stroke is drawn: a provisional answer, not spoken.
+  onLive: () => {
+    const r = read();
+    if (r) show(r, false);
+  },
+  onChange: (why) => {
+    if (why === 'clear') {
+      shown = null;
+      answer(NO_INK, false);
+      announce(text('sayCleared'));
+      return;
     }
-    // A quadratic curve through the midpoints smooths the corners between
-    // sampled points without leaving the pen's path.
-    ctx.moveTo(s[0][0] * side, s[0][1] * side);
-    for (let i = 1; i < s.length - 1; i++) {
-      const [x, y] = s[i];
-      const [nx, ny] = s[i + 1];
-      ctx.quadraticCurveTo(x * side, y * side, ((x + nx) / 2) * side, ((y + ny) / 2) * side);
-    }
-    const [lx, ly] = s[s.length - 1];
-    ctx.lineTo(lx * side, ly * side);
-    ctx.stroke();
-  }
-}
-
-function drawPad() {
-  padStale = false;
-  const side = pad.width;
-  padCtx.clearRect(0, 0, side, pad.height);
-  const colour = getComputedStyle(pad).color;
-  padCtx.strokeStyle = padCtx.fillStyle = colour;
-  trace(padCtx, side);
-  padBox.classList.toggle('has-ink', strokes.length > 0);
-}
-
-// readInk replays the strokes on the hidden ink canvas and returns its
-// pixels, as predict reads them.
-function readInk() {
-  const side = ink.width;
-  inkCtx.clearRect(0, 0, side, side);
-  inkCtx.strokeStyle = inkCtx.fillStyle = '#000'; // opaque; predict reads alpha
-  trace(inkCtx, side);
-  return inkCtx.getImageData(0, 0, side, side).data;
-}
-
-// The pad's drawing fills its content box (inside the border): its backing
-// store follows that box's CSS size times devicePixelRatio, so strokes stay
-// sharp on HiDPI screens, and pointer positions are read relative to it, so
-// the ink lies under the pointer.
-function resizePad() {
-  const side = Math.max(1, Math.round(pad.clientWidth * (window.devicePixelRatio || 1)));
-  if (pad.width !== side || pad.height !== side) {
-    pad.width = pad.height = side;
-  }
-  drawPad();
-}
-new ResizeObserver(resizePad).observe(pad);
-matchMedia('(prefers-color-scheme: dark)').addEventListener('change', drawPad);
-
-// ---- pointer input ----
-
-function contentRect() {
-  const r = pad.getBoundingClientRect();
-  return { left: r.left + pad.clientLeft, top: r.top + pad.clientTop, width: pad.clientWidth, height: pad.clientHeight };
-}
-
-function pointAt(rect, e) {
-  return [(e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height];
-}
-
-function addPoint(stroke, p) {
-  const last = stroke[stroke.length - 1];
-  if (Math.hypot(p[0] - last[0], p[1] - last[1]) >= MIN_STEP) stroke.push(p);
-}
-
-// A stroke ends at pointerup or pointercancel, wherever the pointer is then:
-// moves, ups and cancels are heard on the window, not only on the pad. Pointer
-// capture keeps them coming to the pad, but a stroke does not depend on it:
-// Chromium can report lostpointercapture just after pointerdown, before the
-// stroke's moves (seen in the browser tests: a few digits in a hundred), and
-// ending the stroke there lost the digit.
-pad.addEventListener('pointerdown', (e) => {
-  if (e.pointerType === 'mouse' && e.button !== 0) return;
-  if (drawing) {
-    // Another finger or pen while one draws is ignored. The same kind of
-    // pointer coming down again as the primary one means that the last
-    // stroke's end never reached the page (released outside an embedding
-    // frame, say): that stroke ends here.
-    if (!e.isPrimary || e.pointerType !== drawing.type) return;
-    finishStroke();
-  }
-  e.preventDefault();
-  try {
-    pad.setPointerCapture(e.pointerId);
-  } catch {
-    // The pointer is already gone; its up or cancel follows.
-  }
-  const rect = contentRect();
-  drawing = { id: e.pointerId, type: e.pointerType, rect, stroke: [pointAt(rect, e)] };
-  strokes.push(drawing.stroke);
-  askFrame();
+    answerNow(true);
+  },
 });
 
-window.addEventListener('pointermove', (e) => {
-  if (!drawing || e.pointerId !== drawing.id) return;
-  if (e.pointerType !== 'touch' && e.buttons === 0) {
-    // The button went up where the page could not see it.
-    finishStroke();
-    return;
-  }
-  const events = e.getCoalescedEvents ? e.getCoalescedEvents() : [];
-  for (const ev of events.length ? events : [e]) addPoint(drawing.stroke, pointAt(drawing.rect, ev));
-  askFrame();
-});
-
-function endStroke(e) {
-  if (!drawing || e.pointerId !== drawing.id) return;
-  if (e.type === 'pointerup') addPoint(drawing.stroke, pointAt(drawing.rect, e));
-  finishStroke();
-}
-
-function finishStroke() {
-  drawing = null;
-  drawPad();
-  predictNow(true);
-}
-window.addEventListener('pointerup', endStroke);
-window.addEventListener('pointercancel', endStroke);
-pad.addEventListener('contextmenu', (e) => e.preventDefault());
-
-// ---- live drawing and prediction, at most once per animation frame ----
-
-// askFrame asks for a frame that shows the new points and predicts.
-function askFrame() {
-  padStale = predictAsked = true;
-  nextFrame();
-}
-
-function nextFrame() {
-  if (!frameAsked) {
-    frameAsked = true;
-    requestAnimationFrame(frame);
-  }
-}
-
-// frame draws the pad only if points came since it was last drawn: the end
-// of a stroke, Clear and Undo draw it at once, and a frame that only waits
-// to predict has nothing new to show.
-function frame() {
-  frameAsked = false;
-  if (padStale) drawPad();
-  if (!predictAsked || !api) return;
-  // While a stroke goes on, spend at most about half of the time predicting,
-  // so that drawing stays smooth on a slow phone.
-  if (drawing && performance.now() - predictEnd < predictMs) {
-    nextFrame();
-    return;
-  }
-  predictNow(false);
-}
-
-// predictNow reads the drawing and shows the answer; speak announces it to
-// screen readers (at the end of a stroke, not on every frame).
-function predictNow(speak) {
-  predictAsked = false;
-  if (!api) return;
-  if (strokes.length === 0) {
-    show(NO_INK, speak);
-    return;
-  }
-  const rgba = readInk();
-  const start = performance.now();
+// read answers for the drawing (or the test digit shown): an answer, or null
+// when there is none to give (not ready, or an error, shown in #status).
+function read() {
+  if (!api) return null;
+  if (shown && !pad.image) shown = null; // drawing again
+  if (!shown && pad.strokes.length === 0) return NO_INK;
   let r;
   try {
-    r = api.predict(rgba, ink.width, ink.height);
+    if (shown) {
+      if (typeof api.classify !== 'function') {
+        setStatus('errPredict', ['inkling.classify is missing: web/inkling.wasm is older than this page']);
+        return null;
+      }
+      r = api.classify(shown.input, modelId);
+      if (r && !r.error) r = { digit: r.digit, probs: r.probs, unsure: r.unsure, input: shown.input, label: shown.label };
+    } else {
+      const { rgba, width, height } = pad.readInk();
+      r = api.predict(rgba, width, height, modelId);
+    }
   } catch (err) {
     fail('errStopped', [], err);
-    return;
+    return null;
   }
-  predictEnd = performance.now();
-  predictMs = predictEnd - start;
   if (!r || r.error) {
     setStatus('errPredict', [r ? r.error : 'no answer']);
-    return;
+    return null;
   }
   if (statusMsg) setStatus(null); // an earlier errPredict: this drawing was read
+  return r;
+}
+
+// answerNow reads the drawing, shows the answer and tells onAnswer's
+// callbacks; speak announces it to screen readers.
+function answerNow(speak) {
+  const r = read();
+  if (r) answer(r, speak);
+}
+
+function answer(r, speak) {
   show(r, speak);
+  for (const cb of answerCbs) {
+    try {
+      cb(r);
+    } catch (err) {
+      console.error('inkling: an onAnswer callback failed:', err);
+    }
+  }
 }
 
 // ---- the answer ----
 
-const bars = [];
+const bars = makeBars($('bars'));
 const barList = $('bars');
-for (let d = 0; d < 10; d++) {
-  const li = document.createElement('li');
-  const label = document.createElement('span');
-  const track = document.createElement('span');
-  const fill = document.createElement('span');
-  const pct = document.createElement('span');
-  label.className = 'bar-digit';
-  label.textContent = d;
-  track.className = 'bar-track';
-  fill.className = 'bar-fill';
-  pct.className = 'bar-pct';
-  track.append(fill, pct);
-  li.append(track, label);
-  barList.append(li);
-  bars.push({ li, pct });
-}
-
-// runnerUp returns the most probable digit other than top.
-function runnerUp(probs, top) {
-  let best = -1;
-  probs.forEach((p, d) => {
-    if (d !== top && (best < 0 || p > probs[best])) best = d;
-  });
-  return best;
-}
 
 function show(r, speak) {
   result = r;
@@ -304,6 +152,7 @@ function show(r, speak) {
   barList.dataset.state = state;
   prediction.dataset.digit = state === 'sure' ? String(r.digit) : '';
   prediction.dataset.probs = empty ? '' : JSON.stringify(probs);
+  prediction.dataset.label = r.label === undefined ? '' : String(r.label);
 
   let say;
   if (empty) {
@@ -324,14 +173,7 @@ function show(r, speak) {
     say = text('sayDigit', r.digit);
   }
 
-  bars.forEach((b, d) => {
-    const p = empty ? 0 : probs[d];
-    const pct = Math.round(p * 100);
-    b.li.style.setProperty('--p', p.toFixed(4));
-    b.pct.textContent = empty ? '' : `${pct}`;
-    b.li.classList.toggle('best', !empty && d === r.digit);
-    b.li.setAttribute('aria-label', text('barLabel', d, pct));
-  });
+  showBars(bars, probs, r.digit, (d, pct) => text('barLabel', d, pct));
 
   const px = seenImage.data;
   for (let i = 0; i < 784; i++) {
@@ -354,41 +196,14 @@ function announce(message) {
 
 // ---- clear and undo ----
 
-function clearPad() {
-  if (drawing) {
-    try {
-      pad.releasePointerCapture(drawing.id);
-    } catch {
-      // That pointer is no longer down.
-    }
-  }
-  drawing = null;
-  strokes.length = 0;
-  drawPad();
-  show(NO_INK, false);
-  announce(text('sayCleared'));
-}
-
-// undo takes back the last stroke; taking back the only one clears the pad.
-function undo() {
-  if (drawing || strokes.length === 0) return;
-  if (strokes.length === 1) {
-    clearPad();
-    return;
-  }
-  strokes.pop();
-  drawPad();
-  predictNow(true);
-}
-
-$('clear').addEventListener('click', clearPad);
-$('undo').addEventListener('click', undo);
+$('clear').addEventListener('click', () => pad.clear());
+$('undo').addEventListener('click', () => pad.undo());
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && !e.ctrlKey && !e.metaKey && !e.altKey) {
-    clearPad();
+    pad.clear();
   } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'z') {
     e.preventDefault();
-    undo();
+    pad.undo();
   }
 });
 
@@ -418,6 +233,13 @@ function setLanguage(next, remember) {
   renderStatus();
   renderAbout();
   show(result, false);
+  for (const cb of languageCbs) {
+    try {
+      cb();
+    } catch (err) {
+      console.error('inkling: an onLanguage callback failed:', err);
+    }
+  }
 }
 
 function savedLanguage() {
@@ -457,100 +279,58 @@ function fail(key, args, err) {
   setStatus(key, args, true);
 }
 
+// ---- the page object that learn.js builds on ----
+
+const page = {
+  get api() {
+    return api;
+  },
+  lang: () => lang,
+  text,
+  onLanguage: (cb) => void languageCbs.push(cb),
+  strokes: () => pad.strokes,
+  setStrokes: (strokes) => pad.setStrokes(strokes),
+  readInk: () => pad.readInk(),
+  onAnswer: (cb) => void answerCbs.push(cb),
+  setModel(id) {
+    modelId = id;
+    answerNow(false);
+  },
+  model: () => modelId,
+  showDigit(input, label) {
+    shown = { input: Uint8Array.from(input), label };
+    pad.showImage(shown.input);
+    const r = read();
+    if (r) show(r, true);
+  },
+};
+
 // ---- loading: the WebAssembly module and the weights, in parallel ----
 
-class LoadError extends Error {
-  constructor(key, ...args) {
-    super(textIn('en', key, ...args) ?? key);
-    this.key = key;
-    this.args = args;
-  }
-}
-
-const shortName = (url) => url.href.slice(SITE_URL.href.length);
-
-async function download(url) {
-  let res;
-  try {
-    res = await fetch(url);
-  } catch (err) {
-    throw new LoadError('errNetwork', shortName(url));
-  }
-  if (!res.ok) throw new LoadError('errHttp', shortName(url), res.status);
-  return res;
-}
-
-async function instantiate(go) {
-  const res = await download(WASM_URL);
-  const type = res.headers.get('Content-Type') || '';
-  if (WebAssembly.instantiateStreaming && type.startsWith('application/wasm')) {
-    try {
-      return (await WebAssembly.instantiateStreaming(res, go.importObject)).instance;
-    } catch (err) {
-      console.warn('inkling: streaming compile failed, trying again from bytes:', err);
-    }
-  }
-  // A server that sends the wrong Content-Type (or a failed stream): compile
-  // from the bytes instead. This second fetch is usually answered by the cache.
-  const bytes = await (res.bodyUsed ? await download(WASM_URL) : res).arrayBuffer();
-  try {
-    return (await WebAssembly.instantiate(bytes, go.importObject)).instance;
-  } catch (err) {
-    throw new LoadError('errCompile', err.message);
-  }
-}
-
-// The Go program registers globalThis.inkling while go.run starts it; wait a
-// little in case it does so after its first yield.
-async function waitForApi(exited) {
-  for (let i = 0; i < 100 && !globalThis.inkling; i++) {
-    if (exited.done) throw new LoadError('errStopped');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  if (!globalThis.inkling) throw new LoadError('errNoApi');
-  return globalThis.inkling;
-}
-
 async function start() {
-  if (location.protocol === 'file:') throw new LoadError('errFile');
-  if (typeof WebAssembly !== 'object') throw new LoadError('errNoWasm');
-  if (typeof globalThis.Go !== 'function') throw new LoadError('errNoGo');
-
-  const weights = download(WEIGHTS_URL).then((res) => res.arrayBuffer());
-  weights.catch(() => {}); // reported below, after the module's own errors
-  const go = new globalThis.Go();
-  const instance = await instantiate(go);
-  const exited = { done: false };
-  go.run(instance).then(
-    () => {
-      exited.done = true;
-      if (html.dataset.ready === 'true') fail('errStopped');
-    },
-    (err) => {
-      exited.done = true;
-      fail('errStopped', [], err);
-    },
-  );
-  const inkling = await waitForApi(exited);
-  const loaded = inkling.load(new Uint8Array(await weights));
-  if (!loaded || loaded.error) throw new LoadError('errModel', loaded ? loaded.error : 'no answer');
-
-  if (typeof inkling.pen === 'number' && inkling.pen > 0 && inkling.pen < 1) pen = inkling.pen;
-  if (Number.isInteger(inkling.side) && inkling.side >= 28 && inkling.side <= 1024) ink.width = ink.height = inkling.side;
-  about = { params: Number(loaded.params) || 0, version: String(inkling.version || '') };
+  const [inkling, loaded] = await Promise.all([engine(), model(WEIGHTS_URL)]);
+  pad.setPen(inkling.pen);
+  pad.setSide(inkling.side);
+  about = { params: loaded.params, version: String(inkling.version || '') };
+  modelId = loaded.id;
   renderAbout();
   api = inkling;
   html.dataset.ready = 'true';
   setStatus(null);
-  drawPad();
-  if (strokes.length > 0) predictNow(true); // drawn while loading
+  pad.redraw();
+  if (pad.strokes.length > 0) answerNow(true); // drawn while loading
+  if ($('learn') && !embedded) initLearn(page);
   registerWorker();
 }
+
+onStop((err) => {
+  if (html.dataset.ready === 'true' || !(err instanceof LoadError)) fail('errStopped', [], err instanceof LoadError ? null : err);
+});
 
 // ---- offline: a service worker that keeps the page's files ----
 
 function registerWorker() {
-  if (!('serviceWorker' in navigator) || query.has('nosw')) return;
+  if (!('serviceWorker' in navigator) || query.has('nosw') || location.protocol === 'file:') return;
   navigator.serviceWorker
     .register(SW_URL, { scope: SITE_URL.href })
     .catch((err) => console.info('inkling: works online only here (no service worker):', err.message));
@@ -563,7 +343,6 @@ $('reload').addEventListener('click', () => location.reload());
 // ---- go ----
 
 setLanguage(pickLanguage([query.get('lang'), savedLanguage()], navigator.languages || [navigator.language]), false);
-resizePad();
 start().catch((err) => {
   if (err instanceof LoadError) fail(err.key, err.args, err);
   else fail('errOther', [err && err.message ? err.message : String(err)], err);
