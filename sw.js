@@ -5,13 +5,26 @@
 // copy kept here when offline or when the network takes too long. The other
 // files are answered from the cache at once and refreshed in the background;
 // when a refreshed file differs (its ETag or Last-Modified changed), the page
-// is told, and it offers to reload. Bump VERSION when FILES changes: the new
-// worker fills a new cache and deletes the old ones.
+// is told, and it offers to reload.
+//
+// FILES, the app shell, is kept at install: everything the page loads before
+// it is ready (wasm/size_test.go's TestDownloadBudget reads this list as the
+// first visit's download). ON_DEMAND are the files the page loads only when
+// asked (the tutorial's weights, the bundled test digits): they are kept the
+// first time they are used, never at install, so a first visit does not
+// download them.
+//
+// A new deploy replaces the cache cleanly when VERSION changes with it (a
+// build step may write a hash of the files into it; by hand, change it with
+// FILES or ON_DEMAND): the browser sees a changed sw.js, the new worker fills
+// a new cache, all its files fetched afresh, and once active deletes the
+// old caches, on-demand files included.
 //
 // The worker lives beside index.html, so its scope is the page's folder on
-// any static host, with no special server header.
+// any static host, with no special server header. (Browsers do not run
+// service workers for file:// pages; the page does not register it there.)
 
-const VERSION = 'inkling-v1';
+const VERSION = 'inkling-v2';
 // The folder that holds index.html: this worker's own.
 const SITE = new URL('./', self.location.href);
 const PAGE = new URL('index.html', SITE).href;
@@ -29,6 +42,7 @@ const FILES = [
   'web/manifest.webmanifest',
   'web/icon.svg',
 ].map((f) => new URL(f, SITE).href);
+const ON_DEMAND = ['weights/tutorial.bin', 'web/digits.bin'].map((f) => new URL(f, SITE).href);
 const NETWORK_WAIT_MS = 4000; // how long the page waits for the network before the kept copy
 const REFRESH_GAP_MS = 10000; // a file is refreshed at most this often
 const refreshed = new Map(); // url -> when it was last refreshed
@@ -62,7 +76,7 @@ self.addEventListener('fetch', (event) => {
     if (url.href === SITE.href || url.href === PAGE) event.respondWith(page(event));
     return;
   }
-  if (FILES.includes(url.href)) event.respondWith(file(event, url.href));
+  if (FILES.includes(url.href) || ON_DEMAND.includes(url.href)) event.respondWith(file(event, url.href));
 });
 
 // page answers a navigation to index.html: network first, the kept copy when
@@ -80,7 +94,8 @@ async function page(event) {
   return Promise.race([network.then((res) => (res.ok ? res : kept), () => kept), slow]);
 }
 
-// file answers from the cache and refreshes the kept copy in the background.
+// file answers from the cache and refreshes the kept copy in the background;
+// a file not kept yet (an on-demand one, the first time) is fetched and kept.
 async function file(event, url) {
   const cache = await caches.open(VERSION);
   const kept = await cache.match(url);

@@ -3,7 +3,7 @@
 //
 //	go run ./tools/serve [-addr 127.0.0.1:8080] [-dir .]
 //
-// It serves only index.html, web/** and weights/model.bin (see package
+// It serves only index.html, sw.js, web/** and weights/*.bin (see package
 // inkling/tools/serve/site), listens on the loopback interface unless told
 // otherwise, warns at start-up about files the page needs but that are not
 // built yet, and shuts down cleanly on SIGINT or SIGTERM.

@@ -1,11 +1,13 @@
-// Package site serves inkling's static page — index.html, web/** and
-// weights/model.bin, and nothing else — the way a careful static host would:
-// exact MIME types, gzip when the client takes it, nosniff, the page's
-// Content-Security-Policy, and caching that lets updates show up.
+// Package site serves inkling's static page — index.html, sw.js, web/** and
+// the model files weights/*.bin, and nothing else — the way a careful static
+// host would: exact MIME types, gzip when the client takes it, nosniff, the
+// page's Content-Security-Policy, and caching that lets updates show up.
 //
 // Only an allowlist is served: "/" and "/index.html" (the page), files under
 // "/web/" whose extension has a known type and whose path has no dot-file
-// element, and "/weights/model.bin". Everything else, including any path that
+// element, "/sw.js", and "/weights/NAME.bin" (the shipped and the tutorial's
+// weights; not the trainer's checkpoints, weights/*.ckpt, nor anything in a
+// subfolder or a dot file). Everything else, including any path that
 // is not a clean slash-separated name (fs.ValidPath: no "..", ".", empty
 // elements or backslashes), is 404. Reads go through an fs.FS; give it one
 // from os.Root (see New) so that symbolic links cannot lead out of the tree.
@@ -65,8 +67,11 @@ func Allowed(name string) bool {
 		return false
 	}
 	switch {
-	case name == "index.html", name == "sw.js", name == "weights/model.bin":
+	case name == "index.html", name == "sw.js":
 		return true
+	case strings.HasPrefix(name, "weights/"):
+		file := strings.TrimPrefix(name, "weights/")
+		return path.Ext(file) == ".bin" && !strings.Contains(file, "/") && !strings.HasPrefix(file, ".")
 	case strings.HasPrefix(name, "web/"):
 		for _, elem := range strings.Split(name, "/") {
 			if strings.HasPrefix(elem, ".") {

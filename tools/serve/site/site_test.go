@@ -34,7 +34,12 @@ func testFS() fstest.MapFS {
 		"web/.hidden.js":            big("secret"),
 		"web/sub/thing.js":          big("x"),
 		"weights/model.bin":         big("INKL"),
-		"weights/other.bin":         big("nope"),
+		"weights/tutorial.bin":      big("INKL"),
+		"weights/model.ckpt":        big("checkpoint"),
+		"weights/.hidden.bin":       big("nope"),
+		"weights/sub/x.bin":         big("nope"),
+		"web/digits.bin":            big("digits"),
+		"web/examples/blog.html":    big("<p>post</p>"),
 		"go.mod":                    big("module inkling\n"),
 		"wasm/main.go":              big("package main\n"),
 		".git/config":               big("[core]\n"),
@@ -64,6 +69,9 @@ func TestContentTypes(t *testing.T) {
 		{"/web/style.css", "text/css; charset=utf-8"},
 		{"/web/inkling.wasm", "application/wasm"},
 		{"/weights/model.bin", "application/octet-stream"},
+		{"/weights/tutorial.bin", "application/octet-stream"},
+		{"/web/digits.bin", "application/octet-stream"},
+		{"/web/examples/blog.html", "text/html; charset=utf-8"},
 		{"/web/manifest.webmanifest", "application/manifest+json"},
 		{"/web/icon.svg", "image/svg+xml"},
 		{"/web/shot.png", "image/png"},
@@ -105,7 +113,9 @@ func TestNotFound(t *testing.T) {
 		"/web/.hidden.js",        // dot files
 		"/web/",                  // no listings
 		"/web",                   // a folder
-		"/weights/other.bin",     // only model.bin
+		"/weights/model.ckpt",    // the trainer's checkpoint: only .bin
+		"/weights/.hidden.bin",   // dot files
+		"/weights/sub/x.bin",     // no subfolders
 		"/weights/",              // no listings
 		"/web/missing.js",        // allowed, but not there
 		"/web/dir-only",          // a folder
