@@ -6,7 +6,15 @@ package web
 // two pads in the prose, drawn on with real mouse events.
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -299,4 +307,72 @@ func TestElement(t *testing.T) {
 			t.Errorf("ink colours with theme=dark and theme=light: %q, want rgb(244, 242, 236) and rgb(17, 17, 17)", colours)
 		}
 	})
+}
+
+// TestEngineInline serves a page that carries web/inkling.wasm, the weights
+// and web/digits.bin inline, as dist/inkling.html does (base64 of gzip -9 in
+// <script type="application/octet-stream" data-inkling="NAME">): engine.js
+// must decode them and fetch none of them.
+func TestEngineInline(t *testing.T) {
+	t.Parallel()
+	browser(t)
+	root := repoRoot(t)
+	var page strings.Builder
+	page.WriteString(`<!doctype html><html lang="en"><meta charset="utf-8"><title>inline</title>
+<link rel="icon" href="../icon.svg" type="image/svg+xml">
+<script type="module" src="../inkling-pad.js"></script>
+<inkling-pad id="pad"></inkling-pad>
+`)
+	sizes := map[string]int{}
+	for _, name := range []string{"web/inkling.wasm", "weights/model.bin", "weights/tutorial.bin"} {
+		raw, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes[name] = len(raw)
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(raw)
+		zw.Close()
+		// Line breaks in the base64, as a tool wrapping long lines might leave.
+		b64 := base64.StdEncoding.EncodeToString(gz.Bytes())
+		fmt.Fprintf(&page, "<script type=\"application/octet-stream\" data-inkling=%q>\n", name)
+		for len(b64) > 0 {
+			n := min(len(b64), 76)
+			page.WriteString(b64[:n] + "\n")
+			b64 = b64[n:]
+		}
+		page.WriteString("</script>\n")
+	}
+	origin := serve(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/web/examples/inline.html" {
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				io.WriteString(w, page.String())
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	p := newTab(t, desktop)
+	p.url = origin + "/web/examples/inline.html"
+	p.do(chromedp.Navigate(p.url))
+	rect := p.elementRect("pad")
+	if state := p.waitSettled("pad"); state != "ready" {
+		t.Fatalf("with inline data: state %q: %+v", state, p.padView("pad"))
+	}
+	p.draw(onPad(large(digitOf(t, 2, 0)), rect))
+	if v := p.padView("pad"); v.Digit != "2" {
+		t.Errorf("with inline data, a held-out 2 reads %+v", v)
+	}
+	got := eval[int](p, `import('../engine.js').then((e) => e.asset('weights/tutorial.bin')).then((b) => b.byteLength)`)
+	if got != sizes["weights/tutorial.bin"] {
+		t.Errorf("asset('weights/tutorial.bin') from inline data: %d bytes, want %d", got, sizes["weights/tutorial.bin"])
+	}
+	for _, f := range []string{"inkling.wasm", ".bin"} {
+		if n := p.count(f); n != 0 {
+			t.Errorf("%d requests for *%s: the inline copies were not used", n, f)
+		}
+	}
+	p.checkClean(origin)
 }
