@@ -94,7 +94,7 @@ const pad = new Pad($('pad'), {
 function read() {
   if (!api) return null;
   if (shown && !pad.image) shown = null; // drawing again
-  if (!shown && pad.strokes.length === 0) return NO_INK;
+  if (!shown && pad.strokeCount === 0) return NO_INK;
   let r;
   try {
     if (shown) {
@@ -281,7 +281,9 @@ function fail(key, args, err) {
 
 // ---- the page object that learn.js builds on ----
 
-const page = {
+// page is exported too, for tests: import('./web/app.js') from the page
+// returns this module, already running.
+export const page = {
   get api() {
     return api;
   },
@@ -318,7 +320,7 @@ async function start() {
   html.dataset.ready = 'true';
   setStatus(null);
   pad.redraw();
-  if (pad.strokes.length > 0) answerNow(true); // drawn while loading
+  if (pad.strokeCount > 0) answerNow(true); // drawn while loading
   if ($('learn') && !embedded) initLearn(page);
   registerWorker();
 }

@@ -212,7 +212,7 @@ export class InklingPad extends HTMLElement {
         this.#api = api;
         this.#setStatus(null);
         this.#setState('ready');
-        if (this.#pad && this.#pad.strokes.length > 0) this.#answer(false); // drawn while loading
+        if (this.#pad && this.#pad.strokeCount > 0) this.#answer(false); // drawn while loading
       },
       (err) => {
         if (this.#loading === loading) this.#fail(err);
@@ -246,7 +246,7 @@ export class InklingPad extends HTMLElement {
   // (not ready, or an error, shown in the status line).
   #read() {
     if (!this.#api || !this.#pad) return null;
-    if (this.#pad.strokes.length === 0) return NO_INK;
+    if (this.#pad.strokeCount === 0) return NO_INK;
     let r;
     try {
       const { rgba, width, height } = this.#pad.readInk();

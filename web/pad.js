@@ -17,7 +17,7 @@
 //               now, the answer is provisional
 //     onChange(why)  the drawing changed for good: why is 'stroke' (one
 //               ended), 'undo', 'clear' or 'set'
-//   pad.strokes            a copy of the drawing
+//   pad.strokes            a copy of the drawing; pad.strokeCount, its length
 //   pad.setStrokes(s)      replace the drawing (calls onChange('set'))
 //   pad.undo(), pad.clear()
 //   pad.readInk()          {rgba, width, height}: the hidden canvas's pixels
@@ -84,6 +84,10 @@ export class Pad {
 
   get strokes() {
     return this.#strokes.map((s) => s.map(([x, y]) => [x, y]));
+  }
+
+  get strokeCount() {
+    return this.#strokes.length;
   }
 
   get drawing() {
