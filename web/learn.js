@@ -14,6 +14,9 @@ import { model, asset, TUTORIAL_URL } from './engine.js';
 const SHIPPED = 0; // the model id of weights/model.bin, loaded first
 const RECORD = 785; // web/digits.bin: a label byte, then 28×28 pixels (tools/digits)
 const DB_NAME = 'inkling-learn';
+// The most recent examples taught (inkling.teach takes up to 1,000, and the
+// page re-teaches them at every load).
+const MAX_TAUGHT = 200;
 
 let page, api;
 let modelId = SHIPPED; // the model predictions use now
@@ -351,7 +354,7 @@ function buildTeach() {
     el('p', { text: 'lTeachIntro' }),
     el('div', { cls: 'learn-judge', role: 'group', label: 'lJudgeLabel' },
       right, el('span', { text: 'lWrongIs' }), el('span', { cls: 'learn-digits' }, ...buttons)),
-    noteEl, chart, tallyEl, reset);
+    noteEl, el('figure', {}, chart, el('figcaption', { text: 'lChartKey' })), tallyEl, reset);
   teach.part.open = true;
   return teach.part;
 }
@@ -387,9 +390,10 @@ async function judge(d) {
   page.setModel(modelId); // predicts again with the taught weights
 }
 
-// teachAll fine-tunes every loaded model on all kept examples (inkling.teach
-// starts from the loaded weights each time, so this is the same whether it
-// runs now or on the next visit), and returns the current model's steps.
+// teachAll fine-tunes every loaded model on the kept examples (the last
+// MAX_TAUGHT; inkling.teach starts from the loaded weights each time, so this
+// is the same whether it runs now or on the next visit), and returns the
+// current model's steps.
 function teachAll() {
   if (examples.length === 0) return null;
   const inputs = new Uint8Array(examples.length * 784);
@@ -400,7 +404,7 @@ function teachAll() {
   });
   let mine = null;
   for (const id of loadedModels()) {
-    const r = api.teach(inputs, labels, id);
+    const r = api.teach(inputs.subarray(-MAX_TAUGHT * 784), labels.subarray(-MAX_TAUGHT), id);
     if (!r || r.error) {
       teach.note(() => page.text('lError', r ? r.error : 'no answer'));
       return null;
@@ -672,9 +676,17 @@ function setCurrent(c) {
 function update() {
   renderTeach();
   renderShare();
-  if (inside.part.open) drawInside();
-  if (why.part.open) drawWhy();
-  if (compare.part.open) renderCompare();
+  for (const [part, draw, note] of [[inside.part, drawInside, inside.stepsNote], [why.part, drawWhy, why.note], [compare.part, renderCompare, compare.note]]) {
+    if (!part.open) continue;
+    try {
+      draw();
+    } catch (err) {
+      // A web/inkling.wasm older than this page (no inside, say): said in
+      // the part, and the rest of the page goes on.
+      console.warn('inkling:', err);
+      note(() => errText(err));
+    }
+  }
 }
 
 // onAnswer follows the page's answers: a drawing's (predict) or a test
@@ -697,8 +709,12 @@ export async function initLearn(p) {
   window.addEventListener('hashchange', openLink);
   renderTeach();
   renderShare();
-  await loadKept();
-  if (teachAll()) page.setModel(modelId); // the kept examples, taught again
+  try {
+    await loadKept();
+    if (teachAll()) page.setModel(modelId); // the kept examples, taught again
+  } catch (err) {
+    report(err);
+  }
   renderTeach();
   openLink();
   root.dataset.ready = 'true';
