@@ -16,7 +16,7 @@ WASM_PKGS := ./mnist/... ./nn/... ./wasm/...
 WASM_ENV   := GOOS=js GOARCH=wasm GOEXPERIMENT=nogreenteagc
 WASM_FLAGS := -trimpath -ldflags="-s -w" -gcflags=all=-l -gcflags=inkling/...=
 
-.PHONY: help test vet test-native test-wasm wasm serve train tutorial bench bench-page fuzz clean
+.PHONY: help test vet test-native test-wasm wasm serve dist train tutorial bench bench-page fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,6 +40,9 @@ wasm: ## build web/inkling.wasm and copy the matching wasm_exec.js beside it
 
 serve: wasm ## build the wasm, then serve the page at http://$(ADDR)/
 	$(GO) run ./tools/serve -addr $(ADDR)
+
+dist: wasm ## dist/ for any static host (index.html, sw.js, v-HASH/…) and dist/inkling.html, one file for file://
+	$(GO) run ./tools/dist -out dist
 
 train: ## train the shipped weights (weights/model.bin) with the recipe in weights/README.md
 	$(GO) run ./tools/train -report report
