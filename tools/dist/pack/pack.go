@@ -35,7 +35,11 @@ func shipped(p string) bool {
 
 // Read returns the site's files from the repository at fsys, or an error
 // that names every file the page needs and does not find, with what to do.
-func Read(fsys fs.FS) (map[string][]byte, error) {
+func Read(fsys fs.FS) (map[string][]byte, error) { return read(fsys, "") }
+
+// read is Read, leaving out the folder skip (a slash-separated path in fsys:
+// the output, when it is inside the repository, as with -out web/dist).
+func read(fsys fs.FS, skip string) (map[string][]byte, error) {
 	var missing []string
 	for _, n := range site.Needs {
 		if _, err := fs.Stat(fsys, n.Name); err != nil {
@@ -58,7 +62,7 @@ func Read(fsys fs.FS) (map[string][]byte, error) {
 			return err
 		}
 		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
+			if p != "." && (strings.HasPrefix(d.Name(), ".") || p == skip) {
 				return fs.SkipDir
 			}
 			return nil
@@ -100,7 +104,15 @@ func Build(dir, out string) (*Result, error) {
 		return nil, fmt.Errorf("the repository: %w (pass -dir, or run from the repository root)", err)
 	}
 	defer root.Close()
-	files, err := Read(root.FS())
+	skip := ""
+	if abs, err := filepath.Abs(dir); err == nil {
+		if absOut, err := filepath.Abs(out); err == nil {
+			if rel, err := filepath.Rel(abs, absOut); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+				skip = filepath.ToSlash(rel)
+			}
+		}
+	}
+	files, err := read(root.FS(), skip)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}

@@ -245,6 +245,33 @@ func TestRead(t *testing.T) {
 	}
 }
 
+// TestBuildInside builds twice into a folder of the site itself: the second
+// build must not take the first one's files for the site's.
+func TestBuildInside(t *testing.T) {
+	dir := t.TempDir()
+	for p, d := range miniSite() {
+		f := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, d, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "web", "dist")
+	first, err := Build(dir, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := Build(dir, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Version != second.Version || len(first.Files) != len(second.Files) {
+		t.Errorf("the second build differs: %s with %d files, then %s with %d", first.Version, len(first.Files), second.Version, len(second.Files))
+	}
+}
+
 func TestWrite(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "dist")
