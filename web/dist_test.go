@@ -212,7 +212,8 @@ func TestDistHosted(t *testing.T) {
 
 // TestDistSingleFile opens dist/inkling.html from a file:// URL with every
 // http(s) request blocked: it becomes ready, reads a drawn digit, breaks no
-// part of its Content-Security-Policy, and asks for nothing but itself.
+// part of its Content-Security-Policy, and asks for nothing but itself; with
+// ?embed too.
 func TestDistSingleFile(t *testing.T) {
 	t.Parallel()
 	browser(t)
@@ -241,6 +242,11 @@ func TestDistSingleFile(t *testing.T) {
 		if u != file && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
 			t.Errorf("inkling.html asked for %s", u)
 		}
+	}
+	// The iframe form works from the file too.
+	p.openReady(file + "?embed")
+	if !eval[bool](p, `document.documentElement.classList.contains('embed')`) {
+		t.Error("inkling.html?embed does not show the embedded form")
 	}
 }
 
