@@ -206,6 +206,9 @@ func TestMakeErrors(t *testing.T) {
 		}, `index.html:10: <a href="web/icon.svg">: another file of the site (inkling.html must hold everything it needs)`},
 		{func(s map[string][]byte) { s["web/style.css"] = []byte("@import 'more.css';") }, "web/style.css: @import"},
 		{func(s map[string][]byte) {
+			s["index.html"] = bytes.Replace(s["index.html"], []byte("</head>"), []byte(`<script src="https://cdn.example/x.js"></script></head>`), 1)
+		}, "index.html:10: https://cdn.example/x.js is not a file of the site (inkling.html must hold everything it needs)"},
+		{func(s map[string][]byte) {
 			s["index.html"] = regexp.MustCompile(`<meta http-equiv[^>]*>`).ReplaceAll(s["index.html"], nil)
 		}, `no <meta http-equiv="Content-Security-Policy">`},
 	} {

@@ -78,7 +78,10 @@ func single(site map[string][]byte) ([]byte, *singleInputs, error) {
 		return fmt.Errorf("%s:%d: %s (inkling.html must hold everything it needs)", name, lineOf(src, t.start), fmt.Sprintf(format, args...))
 	}
 	file := func(t *htmlTag, ref string) (string, []byte, error) {
-		p, _ := localRef(ref)
+		p, local := localRef(ref)
+		if !local {
+			return "", nil, fail(t, "%s is not a file of the site", ref)
+		}
 		target, err := resolveRef(name, p)
 		if err != nil {
 			return "", nil, fail(t, "%v", err)
