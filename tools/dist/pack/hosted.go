@@ -219,8 +219,10 @@ func version(files map[string][]byte) string {
 
 // pointInto rewrites a top-level file's references to the site's files so
 // that they point into dir (the version folder); a reference to a file the
-// site does not have is an error, with what to do.
-func pointInto(name string, data []byte, refs []ref, dir string, site map[string][]byte, exact bool) ([]byte, error) {
+// site does not have is an error, with what to do. With anyString, refs are
+// all the string literals of a script (sw.js), and one that is not under a
+// folder of the site is not taken for a path ('application/wasm').
+func pointInto(name string, data []byte, refs []ref, dir string, site map[string][]byte, anyString bool) ([]byte, error) {
 	return replaceRefs(data, refs, func(r ref) (string, bool, error) {
 		p, ok := localRef(r.value)
 		if !ok {
@@ -234,7 +236,7 @@ func pointInto(name string, data []byte, refs []ref, dir string, site map[string
 			return "", false, nil
 		}
 		if _, ok := site[target]; !ok && !strings.HasSuffix(target, "/") {
-			if exact && !looksLikeSitePath(target, site) {
+			if anyString && !looksLikeSitePath(target, site) {
 				return "", false, nil
 			}
 			return "", false, fmt.Errorf("%s:%d: %q names %s, which is not there: %s", name, lineOf(string(data), r.start), r.value, target, hint(target))
