@@ -8,7 +8,11 @@ package web
 // blocked, and the hosted page offline and across a new deploy.
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -58,7 +62,7 @@ func buildDist(t *testing.T, edit func(files map[string][]byte)) (string, string
 //
 // With fileServer it is net/http's FileServer, which answers .../index.html
 // with a redirect to .../ (as Cloudflare Pages and Netlify do); without, it
-// serves index.html under both names, as GitHub Pages and nginx do.
+// serves index.html under both names, with an ETag, as GitHub Pages does.
 type staticHost struct {
 	fileServer bool
 	origin     string
@@ -115,7 +119,17 @@ func (h *staticHost) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	http.ServeContent(w, r, name, info.ModTime(), f)
+	// An ETag from the content, as GitHub Pages sends: the two builds of
+	// TestDistUpdate are made within a second, so Last-Modified alone would
+	// call the second index.html unmodified.
+	data, err := io.ReadAll(f)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	sum := sha256.Sum256(data)
+	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`)
+	http.ServeContent(w, r, name, info.ModTime(), bytes.NewReader(data))
 }
 
 // outside returns the URLs, of those the tab asked for, that are not in
