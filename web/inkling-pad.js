@@ -4,7 +4,9 @@
 //   <inkling-pad></inkling-pad>
 //
 // Attributes
-//   model   the model file's URL (relative to the page); default: weights/model.bin
+//   model   the model file's URL (relative to the page), or `tutorial`: the
+//           tutorial's weights (weights/tutorial.bin beside this script's
+//           folder, wherever a build has put it); default: weights/model.bin
 //           beside this script's folder (../weights/model.bin from web/)
 //   theme   light or dark; default: the reader's system setting
 //   lang    en or zh-Hant; default: the lang of the element or its nearest
@@ -28,13 +30,14 @@
 // Keyboard: the pad and its buttons take focus; Escape clears and Ctrl+Z
 // (Cmd+Z) undoes while the focus is inside the element.
 
-import { engine, model, onStop, LoadError, WEIGHTS_URL } from './engine.js';
+import { engine, model, onStop, LoadError, WEIGHTS_URL, TUTORIAL_URL } from './engine.js';
 import { Pad, makeBars, showBars, runnerUp } from './pad.js';
 import { STRINGS, pickLanguage } from './i18n.js';
 
 const CSS_URL = new URL('pad.css', import.meta.url).href;
 const NO_INK = { digit: -1, noInk: true };
 const LOAD_MARGIN = '100px'; // start loading when the element is this close to the screen
+const NAMED = { tutorial: TUTORIAL_URL }; // models a page may name instead of giving a URL
 
 const TEMPLATE = `
 <link rel="stylesheet" href="${CSS_URL}">
@@ -195,7 +198,8 @@ export class InklingPad extends HTMLElement {
   // load starts the Go instance (shared) and loads this pad's model (once a
   // URL, shared too); it resolves when the pad is ready or has failed.
   load() {
-    const url = new URL(this.getAttribute('model') || WEIGHTS_URL, document.baseURI).href;
+    const name = this.getAttribute('model') || '';
+    const url = Object.hasOwn(NAMED, name) ? NAMED[name] : new URL(name || WEIGHTS_URL, document.baseURI).href;
     if (this.#loading?.url === url) return this.#loading.promise;
     this.#observer?.disconnect();
     this.#observer = null;
