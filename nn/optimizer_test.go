@@ -200,3 +200,18 @@ func TestAdamFlush(t *testing.T) {
 		}
 	}
 }
+
+// TestPowInt: Adam's powInt gives math.Pow's result wherever it is a
+// normal number, and the same 1 − xⁿ everywhere, for the β of Keras and
+// others, over more steps than any training here takes.
+func TestPowInt(t *testing.T) {
+	t.Parallel()
+	for _, x := range []float64{0.9, 0.999, 0.5, 0.95, 0.99, 0.9999, 0.123, 0} {
+		for n := int64(0); n <= 300_000; n++ {
+			got, want := powInt(x, n), math.Pow(x, float64(n))
+			if (want >= 0x1p-1022 && got != want) || 1-got != 1-want {
+				t.Fatalf("powInt(%v, %d) = %v, math.Pow %v", x, n, got, want)
+			}
+		}
+	}
+}
