@@ -1,9 +1,6 @@
 package nn
 
-import (
-	"math"
-	"strconv"
-)
+import "strconv"
 
 // crossEntropy is sparse categorical cross-entropy fused with softmax. For each
 // row z of logits (N, classes) with label y,
@@ -26,9 +23,9 @@ func crossEntropy(dlogits, logits []float32, y []uint8, classes int) (sum float6
 		m := rowMax(z)
 		var s float64
 		for _, v := range z {
-			s += math.Exp(float64(v) - m)
+			s += lossExp(float64(v) - m)
 		}
-		lse := m + math.Log(s)
+		lse := m + lossLog(s)
 		sum += lse - float64(z[label])
 		if argmax(z) == int(label) {
 			correct++
@@ -38,7 +35,7 @@ func crossEntropy(dlogits, logits []float32, y []uint8, classes int) (sum float6
 		}
 		d := dlogits[i*classes : (i+1)*classes]
 		for j, v := range z {
-			p := math.Exp(float64(v) - lse)
+			p := lossExp(float64(v) - lse)
 			if j == int(label) {
 				p--
 			}

@@ -461,6 +461,24 @@ func BenchmarkPredictor(b *testing.B) {
 	}
 }
 
+func TestLogPos(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 8))
+	xs := []float64{1, 0x1p-1022, math.MaxFloat64, math.Sqrt2, math.Nextafter(math.Sqrt2, 2), 0.5, 2, 10, 1 + 1e-15, 1 - 1e-16, math.E}
+	for range 100000 {
+		xs = append(xs, 1+r.Float64()*9, math.Exp(r.NormFloat64()*100), 1+r.ExpFloat64()*1e-9)
+	}
+	for _, x := range xs {
+		got, want := logPos(x), math.Log(x)
+		if d := math.Abs(got - want); !(d <= 5e-16*math.Abs(want) || d <= 1e-300) {
+			t.Errorf("logPos(%v) = %v, math.Log %v (relative error %.3g)", x, got, want, d/math.Abs(want))
+		}
+	}
+	if v := logPos(math.NaN()); v == v {
+		t.Errorf("logPos(NaN) = %v", v)
+	}
+}
+
 func TestExpNeg(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 7))
