@@ -228,7 +228,11 @@ func (s Shape) String() string {
 }
 
 // quote returns s in double quotes, with bytes outside printable ASCII shown
-// as '?'. (strconv.Quote would add its Unicode tables to the WebAssembly build.)
+// as '?'. (strconv.Quote would add its Unicode tables to the WebAssembly build;
+// and not inlined, its seven callers' code in the build is 0.7 KB smaller,
+// gzipped.)
+//
+//go:noinline
 func quote(s string) string {
 	b := []byte(s)
 	for i, c := range b {

@@ -26,7 +26,8 @@
 // conv2d/kernel, conv2d/bias, dense/kernel, dense/bias, dense_1/kernel,
 // dense_1/bias. Params returns them in that (layer) order, Param finds one by
 // name. A model is rebuilt from its Config and parameter values with New(cfg,
-// nil) and SetParams. Summary prints Keras's model.summary() table.
+// nil) and SetParams. Summary prints Keras's model.summary() table (not in
+// the WebAssembly build).
 //
 // # Training
 //
@@ -69,7 +70,10 @@
 // only, for the tutorial's family of networks, and sparse, so fast on a
 // drawing: the blank pad's dense output is computed once, and a prediction
 // adds only what the ink changes. The web page runs the Predictor; it gives
-// the same answers as Sequential within float32 rounding.
+// the same answers as Sequential within float32 rounding. For a learner it
+// also shows what each layer computes (Inside), which parts of a drawing
+// moved the answer (Occlusion), and fine-tunes its last layer on a few
+// examples with Adam (Teach, undone by Reset; finetune.go).
 //
 // # Threads
 //

@@ -460,6 +460,10 @@ func code(names []string, name string) byte {
 }
 
 // codeName returns the name whose code is c, or "?" if there is none.
+// (Not inlined: each inlined copy made the page's WebAssembly larger,
+// measured gzipped.)
+//
+//go:noinline
 func codeName(names []string, c byte) string {
 	if int(c) < len(names) {
 		return names[c]
@@ -467,6 +471,11 @@ func codeName(names []string, c byte) string {
 	return "?"
 }
 
+// validName reports whether s is a layer name a model file may hold. (Not
+// inlined: each inlined copy made the page's WebAssembly larger, measured
+// gzipped.)
+//
+//go:noinline
 func validName(s string) bool {
 	if len(s) == 0 || len(s) > 64 {
 		return false
@@ -480,6 +489,10 @@ func validName(s string) bool {
 	return true
 }
 
+// sameShape reports whether a and b are the same shape. (Not inlined: each
+// inlined copy made the page's WebAssembly larger, measured gzipped.)
+//
+//go:noinline
 func sameShape(a, b []int) bool {
 	if len(a) != len(b) {
 		return false

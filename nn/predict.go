@@ -68,6 +68,7 @@ type Predictor struct {
 	base  []float64 // (Units) the first dense pre-activation of an all-zero input
 	w2    []float32 // (Units, Classes)
 	b2    []float32 // (Classes)
+	last  []float32 // w2 then b2, in one slice (for Teach)
 
 	// Scratch. acc is all zero between calls, inked all false.
 	acc     []float32 // (OH·OW, Cout) conv2d sums, before bias, of the outputs with ink in their patch
@@ -79,8 +80,16 @@ type Predictor struct {
 	dv      []float64 // pooled value − blank, for the cells and channels where they differ…
 	drow    []int32   // …and the row of w1 each multiplies
 	hidden  []float64 // (Units) the first dense pre-activation
+	act     []float32 // (Units) the first dense output: hidden after ReLU, then (past its length) a 1
 	logits  []float32 // (Classes)
 	probs   []float32 // (Classes)
+	hide    []float32 // (H, W, C) Occlusion's copy of the input
+
+	// Teach's, made on its first call: the last dense layer as made, an Adam
+	// over it, the gradient of one example's logits.
+	made   []float32
+	adam   *Adam
+	dlogit []float32
 }
 
 // predictorFamily is the architecture a Predictor runs, for error messages.
@@ -115,7 +124,11 @@ func NewPredictor(cfg Config, params []*Param) (*Predictor, error) {
 	if len(params) != len(vals) {
 		return nil, predictorError(itoa(len(params)), " parameters given, the architecture has ", itoa(len(vals)))
 	}
-	return newPredictor(cfg.Input, infos, vals)
+	named := Config{Input: append(Shape(nil), cfg.Input...), Layers: append([]LayerConfig(nil), cfg.Layers...)}
+	for i := range named.Layers {
+		named.Layers[i].Name = infos[i].Name
+	}
+	return newPredictor(named, infos, vals)
 }
 
 // LoadPredictor makes a Predictor from the bytes of a model file (see
@@ -131,7 +144,7 @@ func LoadPredictor(data []byte) (*Predictor, [][2]string, error) {
 	for k, p := range params {
 		vals[k] = p.Value
 	}
-	p, err := newPredictor(cfg.Input, infos, vals)
+	p, err := newPredictor(cfg, infos, vals)
 	if err != nil {
 		return nil, nil, &ModelError{-1, err.Error()}
 	}
@@ -157,9 +170,10 @@ func checkFamily(infos []LayerInfo) error {
 	return nil
 }
 
-// newPredictor makes a Predictor of the resolved architecture infos, with
-// the parameters' values (checked against it), which it keeps.
-func newPredictor(input Shape, infos []LayerInfo, vals [][]float32) (*Predictor, error) {
+// newPredictor makes a Predictor of the architecture cfg, every layer named,
+// resolved as infos, with the parameters' values (checked against it). It
+// keeps cfg and the values.
+func newPredictor(cfg Config, infos []LayerInfo, vals [][]float32) (*Predictor, error) {
 	if err := checkFamily(infos); err != nil {
 		return nil, err
 	}
@@ -170,12 +184,10 @@ func newPredictor(input Shape, infos []LayerInfo, vals [][]float32) (*Predictor,
 		kh: conv.Kernel[0], kw: conv.Kernel[1], cout: conv.Filters,
 		ph: pool.Pool[0], pw: pool.Pool[1], qh: pool.Out[0], qw: pool.Out[1],
 		units: in[3].Units, classes: in[4].Units,
-		bias: v[1], w1: v[2], w2: v[4], b2: v[5],
+		bias: v[1], w1: v[2], cfg: cfg,
 	}
-	p.cfg.Input = append(p.cfg.Input, input...)
-	for _, li := range infos {
-		p.cfg.Layers = append(p.cfg.Layers, li.LayerConfig)
-	}
+	p.last = append(append(make([]float32, 0, len(v[4])+len(v[5])), v[4]...), v[5]...)
+	p.w2, p.b2 = p.last[:len(v[4])], p.last[len(v[4]):]
 	for _, v := range vals {
 		p.nparams += len(v)
 	}
@@ -193,9 +205,10 @@ func newPredictor(input Shape, infos []LayerInfo, vals [][]float32) (*Predictor,
 	}
 
 	// Scratch, in a few allocations.
-	f := make([]float32, (2+outs)*cout+2*p.classes)
+	f := make([]float32, (2+outs)*cout+2*p.classes+u+1)
 	p.blank, p.pooled, p.acc = f[:cout], f[cout:2*cout], f[2*cout:(2+outs)*cout]
-	p.logits, p.probs = f[(2+outs)*cout:][:p.classes], f[(2+outs)*cout+p.classes:]
+	p.logits, p.probs, p.act = f[(2+outs)*cout:][:p.classes], f[(2+outs)*cout+p.classes:][:p.classes], f[(2+outs)*cout+2*p.classes:][:u]
+	f[len(f)-1] = 1 // after act: the input of the last dense layer's bias (for Teach)
 	p.accBits = unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(p.acc))), len(p.acc))
 	p.keys = unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(p.pooled))), len(p.pooled))
 	n := make([]int32, outs+cells*cout)
@@ -256,9 +269,17 @@ func (p *Predictor) PredictOne(dst, x []float32) int {
 			strconv.Itoa(p.h*p.w*p.cin) + " and " + strconv.Itoa(p.classes))
 	}
 	p.convolve(x)
+	return p.rest(dst)
+}
+
+// rest is PredictOne after convolve.
+func (p *Predictor) rest(dst []float32) int {
 	p.pool()
 	p.dense()
-	p.output()
+	for j, v := range p.hidden {
+		p.act[j] = relu32(float32(v))
+	}
+	p.output(p.logits, p.act)
 	softmaxExp(p.probs, p.logits)
 	if dst != nil {
 		copy(dst, p.probs)
@@ -386,13 +407,14 @@ func (p *Predictor) dense() {
 	}
 }
 
-// output applies the ReLU and computes the last dense layer into logits, as
-// Sequential sums it: the bias, then the non-zero inputs in order.
-func (p *Predictor) output() {
-	copy(p.logits, p.b2)
-	for i, v := range p.hidden {
-		if v := relu32(float32(v)); v != 0 {
-			madd(p.logits, v, p.w2[i*p.classes:][:p.classes])
+// output computes the last dense layer of the first dense output h
+// (Units, after ReLU) into the logits z, as Sequential sums it: the bias,
+// then the non-zero inputs in order.
+func (p *Predictor) output(z, h []float32) {
+	copy(z, p.b2)
+	for i, v := range h {
+		if v != 0 {
+			madd(z, v, p.w2[i*p.classes:][:p.classes])
 		}
 	}
 }

@@ -1,0 +1,67 @@
+package nn
+
+// A TeachStep is where one step of Teach left the examples.
+type TeachStep struct {
+	Loss float64 // the mean cross-entropy over the examples, after the step
+	P    float32 // the probability of the last example's label, after the step, as PredictOne gives it
+}
+
+// Teach fine-tunes the Predictor's last dense layer on the examples x
+// (N, H, W, C) with labels y (N ≥ 1, each below Classes()), for len(dst)
+// steps, and writes where each step left them into dst.
+//
+// It starts from the weights the Predictor was made with (as Reset), with a
+// fresh Adam of learning rate lr (Keras's other defaults), so the same
+// examples always give the same weights. Each step takes the gradient of
+// the examples' mean cross-entropy, all of them in one batch (crossEntropy,
+// as Sequential's training does), and applies it with Adam; the layers
+// before the last stay as they are. Each step runs every example through
+// the network once, as PredictOne does.
+func (p *Predictor) Teach(dst []TeachStep, x []float32, y []uint8, lr float64) {
+	n, in, k := len(y), p.h*p.w*p.cin, p.classes
+	if n == 0 || len(x) != n*in {
+		panic("nn: Predictor.Teach: x must hold the len(y) ≥ 1 examples of y")
+	}
+	if p.adam == nil {
+		p.made = make([]float32, len(p.last))
+		copy(p.made, p.last)
+		p.adam = NewAdam([]*Param{{Value: p.last, Grad: make([]float32, len(p.last))}})
+		p.dlogit = make([]float32, k)
+	}
+	p.Reset()
+	a, d := p.adam, p.dlogit
+	a.LR, a.t = lr, 0
+	clear(a.m[0])
+	clear(a.v[0])
+	g := a.params[0].Grad // (Units+1, Classes): the kernel's rows, then the bias
+	for s := 0; ; s++ {
+		// Each example's loss, and its share of the gradient: row j of the
+		// kernel's gets d·act[j]/N, the bias's d/N.
+		clear(g)
+		var sum float64
+		for e := range n {
+			p.PredictOne(nil, x[e*in:][:in])
+			l, _ := crossEntropy(d, p.logits, y[e:e+1], k)
+			sum += l
+			for j, v := range p.act[:len(p.act)+1] { // and the 1 after it
+
+				if v != 0 {
+					madd(g[j*k:][:k], v/float32(n), d)
+				}
+			}
+		}
+		if s > 0 {
+			dst[s-1] = TeachStep{sum / float64(n), p.probs[y[n-1]]}
+		}
+		if s == len(dst) {
+			return
+		}
+		a.Step()
+	}
+}
+
+// Reset gives the last dense layer back the weights the Predictor was made
+// with, undoing Teach.
+func (p *Predictor) Reset() {
+	copy(p.last, p.made)
+}
