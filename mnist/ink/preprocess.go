@@ -46,6 +46,7 @@ var ErrNoInk = errors.New("ink: no ink: draw a digit")
 type Info struct {
 	X0, Y0, X1, Y1 int     // the ink's bounding box in source pixels, half-open
 	Scale          float64 // output pixels per source pixel
+	W, H           int     // the box scaled: W×H ≤ Box×Box output pixels (see Preprocessor.Scaled)
 	Left, Top      int     // where the box's top-left corner landed in the Size×Size image
 	Gain           float32 // the contrast gain applied (1 when none)
 }
@@ -65,6 +66,12 @@ type Preprocessor struct {
 
 // Info describes the last call that returned no error.
 func (p *Preprocessor) Info() Info { return p.info }
+
+// Scaled returns the ink's box as the last call scaled it, Info().W×Info().H
+// values row by row, after the contrast gain: the pixels that call placed at
+// (Info().Left, Info().Top) in its output. It is valid after a call that
+// returned no error, until the next call, and belongs to p.
+func (p *Preprocessor) Scaled() []float32 { return p.box[:p.info.W*p.info.H] }
 
 // FromRGBA writes the MNIST form of an RGBA image into dst[:Size*Size].
 // pix holds width×height pixels of 4 bytes (R, G, B, A), rows top to
@@ -142,7 +149,7 @@ func (p *Preprocessor) scale(pix []byte, width, height, step int) (box []float32
 	if mass/(s*s)*MinMassDiv < float64(canvas)*float64(canvas) {
 		return nil, 0, 0, ErrNoInk
 	}
-	p.info = Info{X0: x0, Y0: y0, X1: x1, Y1: y1, Scale: s}
+	p.info = Info{X0: x0, Y0: y0, X1: x1, Y1: y1, Scale: s, W: ow, H: oh}
 	return box, ow, oh, nil
 }
 
