@@ -2,40 +2,73 @@
 
 // Command wasm is inkling's WebAssembly entry point. Built with
 // GOOS=js GOARCH=wasm into web/inkling.wasm, it registers one JavaScript
-// object, globalThis.inkling, and then waits for calls:
+// object, globalThis.inkling, and then waits for calls. This is API version 2:
 //
-//	inkling.version  string
+//	inkling.version  string: "2"
 //	inkling.pen      number: the pen width the page draws with, as a fraction
 //	                 of the pad's side (ink.PenWidth)
 //	inkling.side     number: the side, in pixels, of the canvas whose pixels
 //	                 the page hands to predict (ink.PadSide)
+//
 //	inkling.load(bytes: Uint8Array)
-//	    → {ok: true, params: number, meta: {key: value, …}} | {error: string}
-//	    Builds the network from the bytes of weights/model.bin, once.
-//	inkling.predict(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number)
+//	    → {ok: true, model: id, params: number, meta: {key: value, …}} | {error}
+//	    Builds a network from the bytes of a model file (weights/model.bin,
+//	    weights/tutorial.bin) and adds it: ids are 0, 1, 2, … in load order,
+//	    at most 8 models. Every `model` argument below is such an id, optional,
+//	    0 when left out or undefined.
+//	inkling.predict(rgba: Uint8ClampedArray | Uint8Array, width, height, model?)
 //	    → {digit: 0..9, probs: number[10], unsure: boolean, input: Uint8Array(784)}
-//	    | {digit: -1, noInk: true}
-//	    | {error: string}
+//	    | {digit: -1, noInk: true} | {error}
 //	    rgba is a canvas's ImageData.data, strokes drawn on a transparent
 //	    background: the alpha channel is the ink. input is the 28×28 image
 //	    the network saw (0..255, white ink on black, row by row).
+//	inkling.classify(input: Uint8Array(784), model?)
+//	    → {digit, probs: number[10], unsure} | {error}
+//	    input: a 28×28 image in MNIST form, 0..255, white ink on black, row
+//	    by row (predict's input, or an MNIST test digit); the network reads
+//	    pixel/255. (So predict's answer and classify's of predict's input
+//	    differ by the rounding of input to bytes: well under 1e-2.)
+//	inkling.steps(rgba, width, height)
+//	    → {box: [x0, y0, x1, y1], scaled: Uint8Array(bw*bh), bw, bh, left, top,
+//	       input: Uint8Array(784)} | {digit: -1, noInk: true} | {error}
+//	    The preprocessing of predict, step by step: the ink's bounding box in
+//	    canvas pixels (half-open); the box scaled to fit 20×20 (bw×bh, the
+//	    longer side 20), after the contrast stretch; where its top-left
+//	    corner went in the 28×28 image after the centre-of-mass shift; the
+//	    28×28 image (predict's input).
+//	inkling.inside(input: Uint8Array(784), model?)
+//	    → {filters: Float32Array(cout*kh*kw), conv: Float32Array(cout*oh*ow),
+//	       pooled: Float32Array(cout*qh*qw), dense: Float32Array(units),
+//	       probs: number[10], digit, cout, kh, kw, oh, ow, qh, qw} | {error}
+//	    What the network computes for input: the conv2d filters, one kh×kw
+//	    kernel per channel; the conv2d output after ReLU, channel-major
+//	    (channel c's oh×ow map is conv[c*oh*ow …]); the max-pooled maps,
+//	    channel-major; the first dense layer's output after ReLU; classify's
+//	    probabilities. (oh×ow: the conv2d outputs the pooling reads, 26×26.)
+//	inkling.occlusion(input: Uint8Array(784), model?)
+//	    → {digit, map: Float32Array(784)} | {error}
+//	    map[i]: how much hiding the 5×5 square centred on each pixel near i
+//	    lowers the top digit's probability, averaged over the squares that
+//	    cover pixel i (negative: hiding raises it). About 250 predictions.
 //
 // All the numbers happen in Go, in the same packages the trainer uses:
 // inkling/mnist/ink turns the pixels into MNIST form, and inkling/nn's
 // Predictor runs the network (only where the drawing has ink; the training
-// code stays out of the build). Go does not touch the page. A panic would stop the Go instance for
-// good, so every function recovers and answers {error} instead; bad arguments
-// are answered the same way.
+// code stays out of the build). Go does not touch the page. A panic would
+// stop the Go instance for good, so every function recovers and answers
+// {error} instead; bad arguments are answered the same way, with a message
+// that names the function, the argument and what to do.
 package main
 
 import (
 	"syscall/js"
+	"unsafe"
 
 	"inkling/mnist/ink"
 	"inkling/nn"
 )
 
-const version = "1"
+const version = "2"
 
 // unsureBelow is the probability under which the top digit is reported as
 // unsure: the page then shows it as a guess, not an answer.
@@ -52,6 +85,7 @@ var (
 	jsArray      = js.Global().Get("Array")
 	jsUint8Array = js.Global().Get("Uint8Array")
 	jsUint8Clamp = js.Global().Get("Uint8ClampedArray")
+	jsFloat32    = js.Global().Get("Float32Array")
 	jsIsView     = js.Global().Get("ArrayBuffer").Get("isView")
 	// The getters every typed array inherits: they read the array's own
 	// internal slots, whatever getters a caller put on the object itself.
@@ -69,25 +103,62 @@ func typedArrayGetter(name string) js.Value {
 // larger canvas gets a buffer of its own, freed after the call.
 const maxKeep = 4 * 512 * 512
 
-// state is everything load and predict share, reused from call to call.
+// maxModels bounds how many models a page may load: each holds about 2 MB.
+const maxModels = 8
+
+// state is everything the functions share, reused from call to call.
 type state struct {
-	model  *nn.Predictor
+	models []*nn.Predictor // by id, in load order
 	pre    ink.Preprocessor
 	pixels []byte
 	input  [ink.Size * ink.Size]float32
-	probs  []float32
+	probs  [classes]float32
 	view   [ink.Size * ink.Size]byte
+	inside nn.Inside
+	occl   [ink.Size * ink.Size]float32
 }
 
 var st state
+
+// The functions inkling holds, in the order of impl and sigs. Each is
+// given its index, for its errors.
+const (
+	fLoad = iota
+	fPredict
+	fClassify
+	fSteps
+	fInside
+	fOcclusion
+)
+
+// impl are the functions.
+var impl = [...]func(args []js.Value, f int) any{load, predict, image, steps, image, image}
+
+// sigs are the functions as the errors name them.
+var sigs = [...]string{
+	"inkling.load(bytes)",
+	"inkling.predict(rgba, width, height)",
+	"inkling.classify(input, model)",
+	"inkling.steps(rgba, width, height)",
+	"inkling.inside(input, model)",
+	"inkling.occlusion(input, model)",
+}
 
 func main() {
 	api := jsObject.New()
 	api.Set("version", version)
 	api.Set("pen", ink.PenWidth)
 	api.Set("side", ink.PadSide)
-	api.Set("load", js.FuncOf(guard(load)))
-	api.Set("predict", js.FuncOf(guard(predict)))
+	for i, f := range impl {
+		s := sigs[i][len("inkling."):]
+		for j := range s {
+			if s[j] == '(' {
+				s = s[:j]
+				break
+			}
+		}
+		api.Set(s, js.FuncOf(guard(f, i)))
+	}
 	js.Global().Set("inkling", api)
 	select {} // serve calls until the page goes away
 }
@@ -96,7 +167,7 @@ func main() {
 // Go instance lives on. (Not inlined: one copy of the wrapper in the build.)
 //
 //go:noinline
-func guard(f func(args []js.Value) any) func(js.Value, []js.Value) any {
+func guard(f func(args []js.Value, f int) any, i int) func(js.Value, []js.Value) any {
 	return func(_ js.Value, args []js.Value) (result any) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -110,7 +181,7 @@ func guard(f func(args []js.Value) any) func(js.Value, []js.Value) any {
 				result = failure("internal error (" + msg + "); please report it")
 			}
 		}()
-		return f(args)
+		return f(args, i)
 	}
 }
 
@@ -124,13 +195,40 @@ func object(kv ...any) js.Value {
 	return o
 }
 
+// setInts sets the properties named in keys (separated by spaces) of o to
+// the numbers v, in order: one call instead of a key, value pair each.
+func setInts(o js.Value, keys string, v ...int) js.Value {
+	for _, n := range v {
+		k := 0
+		for k < len(keys) && keys[k] != ' ' {
+			k++
+		}
+		o.Set(keys[:k], n)
+		keys = keys[min(k+1, len(keys)):]
+	}
+	return o
+}
+
+// failure answers an error. (Not inlined, as fail: an error costs each
+// caller a call, not the code that builds it.)
+//
+//go:noinline
 func failure(msg string) any { return object("error", msg) }
 
-// load builds the network from a model file's bytes.
-func load(args []js.Value) any {
+// fail answers an error of function f.
+//
+//go:noinline
+func fail(f int, msg string) any { return failure(sigs[f] + ": " + msg) }
+
+// load builds a network from a model file's bytes and adds it to the
+// models, under the next id.
+func load(args []js.Value, _ int) any {
 	src, n, ok := bytesArg(args, 0)
 	if !ok {
-		return failure("inkling.load(bytes): bytes must be a Uint8Array holding weights/model.bin")
+		return fail(fLoad, "bytes must be a Uint8Array holding weights/model.bin")
+	}
+	if len(st.models) == maxModels {
+		return fail(fLoad, "8 models are loaded already, as many as a page may hold: load each file once and keep its id")
 	}
 	data := make([]byte, n)
 	js.CopyBytesToGo(data, src)
@@ -141,32 +239,98 @@ func load(args []js.Value) any {
 	if err := nn.CheckIO(m.Config(), inputShape, classes); err != nil {
 		return failure(err.Error() + "; this page needs the weights/model.bin made for it")
 	}
-	st.model = m
-	st.probs = make([]float32, classes)
+	st.models = append(st.models, m)
 	kv := object()
 	for _, e := range meta {
 		kv.Set(e[0], e[1])
 	}
-	return object("ok", true, "params", m.ParamCount(), "meta", kv)
+	return setInts(object("ok", true, "meta", kv), "model params", len(st.models)-1, m.ParamCount())
+}
+
+// modelArg returns the model args[i] names by the id load returned; model 0
+// when args[i] is missing or undefined. Otherwise it returns the error of
+// function f to answer.
+func modelArg(args []js.Value, i, f int) (*nn.Predictor, any) {
+	if len(st.models) == 0 {
+		return nil, failure("no model loaded yet: call inkling.load(bytes) first")
+	}
+	id := 0
+	if i < len(args) && !args[i].IsUndefined() {
+		var ok bool
+		if id, ok = intArg(args[i]); !ok || id >= len(st.models) {
+			return nil, fail(f, "model must be an id inkling.load returned (0 for the first model loaded, 1 for the next, …), or left out for 0")
+		}
+	}
+	return st.models[id], nil
 }
 
 // predict reads the digit drawn on a canvas.
-func predict(args []js.Value) any {
-	if st.model == nil {
-		return failure("no model loaded yet: call inkling.load(bytes) first")
+func predict(args []js.Value, _ int) any {
+	m, no := modelArg(args, 3, fPredict)
+	if no == nil {
+		no = readInk(args, fPredict)
+	}
+	if no != nil {
+		return no
+	}
+	res := answer(m)
+	res.Set("input", bytesOf(st.input[:]))
+	return res
+}
+
+// steps shows the preprocessing of a drawing, step by step.
+func steps(args []js.Value, _ int) any {
+	if no := readInk(args, fSteps); no != nil {
+		return no
+	}
+	info := st.pre.Info()
+	box := jsArray.Call("of", info.X0, info.Y0, info.X1, info.Y1)
+	res := object("box", box, "scaled", bytesOf(st.pre.Scaled()), "input", bytesOf(st.input[:]))
+	return setInts(res, "bw bh left top", info.W, info.H, info.Left, info.Top)
+}
+
+// image answers the functions that take a 28×28 image, (input, model?):
+// classify, inside and occlusion.
+func image(args []js.Value, f int) any {
+	m, no := modelArg(args, 1, f)
+	if no != nil {
+		return no
 	}
 	src, n, ok := bytesArg(args, 0)
+	if !ok || n != len(st.view) {
+		return fail(f, "input must be a Uint8Array of 784 bytes: a 28×28 image in MNIST form (0..255, white ink on black, row by row)")
+	}
+	js.CopyBytesToGo(st.view[:], src)
+	floats(st.input[:], st.view[:])
+	switch f {
+	case fInside:
+		in := &st.inside
+		m.Inside(in, st.input[:])
+		res := object("filters", float32s(in.Filters), "conv", float32s(in.Conv), "pooled", float32s(in.Pooled),
+			"dense", float32s(in.Dense), "probs", numbers(in.Probs))
+		return setInts(res, "digit cout kh kw oh ow qh qw", in.Digit, in.Cout, in.KH, in.KW, in.OH, in.OW, in.QH, in.QW)
+	case fOcclusion:
+		digit := m.Occlusion(st.occl[:], st.input[:])
+		return setInts(object("map", float32s(st.occl[:])), "digit", digit)
+	}
+	return answer(m)
+}
+
+// readInk reads the canvas pixels args[0:3] (rgba, width, height) through
+// the preprocessing into st.input. It returns the answer to give instead, if
+// any: an error of function f, or {digit: -1, noInk: true}.
+func readInk(args []js.Value, f int) any {
+	src, n, ok := bytesArg(args, 0)
 	if !ok || len(args) < 3 {
-		return failure("inkling.predict(rgba, width, height): rgba must be a Uint8ClampedArray or Uint8Array (canvas ImageData.data)")
+		return fail(f, "rgba must be a Uint8ClampedArray or Uint8Array (canvas ImageData.data)")
 	}
 	w, okw := intArg(args[1])
 	h, okh := intArg(args[2])
 	if !okw || !okh || w > ink.MaxSide || h > ink.MaxSide {
-		return failure("inkling.predict(rgba, width, height): width and height must be whole numbers from 0 to " + itoa(ink.MaxSide))
+		return fail(f, "width and height must be whole numbers from 0 to 8192")
 	}
 	if n != 4*w*h {
-		return failure("inkling.predict(rgba, width, height): rgba has " + itoa(n) + " bytes, but a " +
-			itoa(w) + "×" + itoa(h) + " canvas has " + itoa(4*w*h) + " (4 a pixel)")
+		return fail(f, "rgba has "+itoa(n)+" bytes, but a "+itoa(w)+"×"+itoa(h)+" canvas has "+itoa(4*w*h)+" (4 a pixel)")
 	}
 	var pix []byte
 	if n <= maxKeep {
@@ -183,19 +347,51 @@ func predict(args []js.Value) any {
 	} else if err != nil {
 		return failure(err.Error())
 	}
-	digit := st.model.PredictOne(st.probs, st.input[:])
+	return nil
+}
+
+// floats writes the bytes b (0..255) into x as the network takes them, 0..1.
+//
+//go:noinline
+func floats(x []float32, b []byte) {
+	for i, v := range b {
+		x[i] = float32(v) / 255
+	}
+}
+
+// answer runs model m on st.input: {digit, probs, unsure}.
+func answer(m *nn.Predictor) js.Value {
+	digit := m.PredictOne(st.probs[:], st.input[:])
+	return object("digit", digit, "probs", numbers(st.probs[:]), "unsure", st.probs[digit] < unsureBelow)
+}
+
+// numbers returns a new Array of the classes numbers v.
+func numbers(v []float32) js.Value {
 	// Array.of(p0, …, p9): one call into JavaScript instead of eleven.
 	var ps [classes]any
-	for i, p := range st.probs {
+	for i, p := range v[:classes] {
 		ps[i] = float64(p)
 	}
-	probs := jsArray.Call("of", ps[:]...)
-	for i, v := range st.input {
-		st.view[i] = byte(v*255 + 0.5)
+	return jsArray.Call("of", ps[:]...)
+}
+
+// float32s returns a new Float32Array of the values v.
+func float32s(v []float32) js.Value {
+	a := jsFloat32.New(len(v))
+	js.CopyBytesToJS(jsUint8Array.New(a.Get("buffer")), unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 4*len(v)))
+	return a
+}
+
+// bytesOf returns a new Uint8Array of the values v (0..1, at most 784) as
+// bytes, 0..255.
+func bytesOf(v []float32) js.Value {
+	b := st.view[:len(v)]
+	for i, x := range v {
+		b[i] = byte(x*255 + 0.5)
 	}
-	view := jsUint8Array.New(len(st.view))
-	js.CopyBytesToJS(view, st.view[:])
-	return object("digit", digit, "probs", probs, "unsure", st.probs[digit] < unsureBelow, "input", view)
+	a := jsUint8Array.New(len(b))
+	js.CopyBytesToJS(a, b)
+	return a
 }
 
 // bytesArg returns a plain Uint8Array over the bytes of args[i], and their

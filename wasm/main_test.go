@@ -23,18 +23,24 @@ func uint8Array(b []byte) js.Value {
 	return a
 }
 
+// mustLoad makes the shipped model model 0, loading it unless it is
+// loaded already.
 func mustLoad(t testing.TB) {
 	t.Helper()
+	if len(st.models) > 0 {
+		st.models = st.models[:1]
+		return
+	}
 	data, err := os.ReadFile("../weights/model.bin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := js.ValueOf(guard(load)(js.Undefined(), []js.Value{uint8Array(data)}))
+	res := call(fLoad, uint8Array(data))
 	if e := res.Get("error"); !e.IsUndefined() {
 		t.Fatalf("load: %s", e.String())
 	}
-	if !res.Get("ok").Bool() || res.Get("params").Int() != 542230 {
-		t.Fatalf("load: ok %v, params %v", res.Get("ok"), res.Get("params"))
+	if !res.Get("ok").Bool() || res.Get("params").Int() != 542230 || res.Get("model").Int() != 0 {
+		t.Fatalf("load: ok %v, model %v, params %v", res.Get("ok"), res.Get("model"), res.Get("params"))
 	}
 }
 
@@ -51,21 +57,27 @@ func drawSeven(w, h int) []byte {
 	return rgba
 }
 
-func call(f func([]js.Value) any, args ...any) js.Value {
+// call calls function f (fLoad, fPredict, …) as the page does.
+func call(f int, args ...any) js.Value {
 	vs := make([]js.Value, len(args))
 	for i, a := range args {
 		vs[i] = js.ValueOf(a)
 	}
-	return js.ValueOf(guard(f)(js.Undefined(), vs))
+	return js.ValueOf(guard(impl[f], f)(js.Undefined(), vs))
 }
 
 func TestPredictBeforeLoad(t *testing.T) {
-	saved := st.model
-	st.model = nil
-	defer func() { st.model = saved }()
-	res := call(predict, uint8Array(make([]byte, 16)), 2, 2)
-	if e := res.Get("error"); e.IsUndefined() || !strings.Contains(e.String(), "call inkling.load") {
-		t.Errorf("predict before load: %v", e)
+	saved := st.models
+	st.models = nil
+	defer func() { st.models = saved }()
+	for f := range impl {
+		if f == fLoad || f == fSteps {
+			continue
+		}
+		res := call(f, uint8Array(make([]byte, 784)), uint8Array(make([]byte, 1)))
+		if e := res.Get("error"); e.IsUndefined() || !strings.Contains(e.String(), "call inkling.load") {
+			t.Errorf("%s before load: %v", sigs[f], e)
+		}
 	}
 }
 
@@ -86,7 +98,7 @@ func TestLoadErrors(t *testing.T) {
 		{uint8Array(good[:1000]), "truncated"},
 		{uint8Array(flipped), "checksum mismatch"},
 	} {
-		res := call(load, tc.arg)
+		res := call(fLoad, tc.arg)
 		if e := res.Get("error"); e.IsUndefined() || !strings.Contains(e.String(), tc.want) {
 			t.Errorf("%d: load(%v): error %v, want one containing %q", i, tc.arg, e, tc.want)
 		}
@@ -96,7 +108,7 @@ func TestLoadErrors(t *testing.T) {
 func TestPredict(t *testing.T) {
 	mustLoad(t)
 	const w, h = 224, 224
-	res := call(predict, uint8Array(drawSeven(w, h)), w, h)
+	res := call(fPredict, uint8Array(drawSeven(w, h)), w, h)
 	if e := res.Get("error"); !e.IsUndefined() {
 		t.Fatal(e.String())
 	}
@@ -109,7 +121,7 @@ func TestPredict(t *testing.T) {
 	if n := res.Get("input").Length(); n != 784 {
 		t.Errorf("input has %d pixels", n)
 	}
-	blank := call(predict, uint8Array(make([]byte, 4*w*h)), w, h)
+	blank := call(fPredict, uint8Array(make([]byte, 4*w*h)), w, h)
 	if !blank.Get("noInk").Truthy() || blank.Get("digit").Int() != -1 {
 		t.Errorf("blank pad: noInk %v digit %v", blank.Get("noInk"), blank.Get("digit"))
 	}
@@ -139,7 +151,7 @@ func TestSurvivesAbuse(t *testing.T) {
 	}
 	for i := range 1000 {
 		args := bad[i%len(bad)]
-		res := call(predict, args...)
+		res := call(fPredict, args...)
 		e := res.Get("error")
 		noInk := res.Get("noInk").Truthy()
 		if e.IsUndefined() && !noInk {
@@ -149,7 +161,7 @@ func TestSurvivesAbuse(t *testing.T) {
 			t.Fatalf("call %d: a panic was caught: %s", i, e.String())
 		}
 	}
-	res := call(predict, good, w, h)
+	res := call(fPredict, good, w, h)
 	if d := res.Get("digit"); d.IsUndefined() || d.Int() != 7 {
 		t.Fatalf("after 1,000 bad calls: %v %v", d, res.Get("error"))
 	}
@@ -181,7 +193,7 @@ func TestLoadOtherArchitecture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := call(load, uint8Array(data))
+		res := call(fLoad, uint8Array(data))
 		if e := res.Get("error"); e.IsUndefined() || !strings.Contains(e.String(), tc.want) {
 			t.Errorf("%d: load: error %v, want one containing %q", i, e, tc.want)
 		}
@@ -211,7 +223,7 @@ func TestPredictAsSequential(t *testing.T) {
 	for i := range n {
 		d := digits[i*len(digits)/n]
 		rgba := drawDigit(d, side)
-		res := call(predict, uint8Array(rgba), side, side)
+		res := call(fPredict, uint8Array(rgba), side, side)
 		if e := res.Get("error"); !e.IsUndefined() {
 			t.Fatalf("digit %d: %s", i, e.String())
 		}
@@ -275,7 +287,7 @@ func BenchmarkPredict(b *testing.B) {
 	for i := range args {
 		args[i] = []js.Value{uint8Array(drawDigit(digits[i*len(digits)/n], side)), js.ValueOf(side), js.ValueOf(side)}
 	}
-	f := guard(predict)
+	f := guard(predict, fPredict)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
