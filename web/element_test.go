@@ -138,8 +138,8 @@ func TestElement(t *testing.T) {
 	browser(t)
 	origin := serve(t, nil)
 
-	// Both pads draw and read on their own, with one Go instance, one
-	// download of the wasm and the weights, none before a pad is in view.
+	// Both pads draw and read on their own, each with its model, with one Go
+	// instance, one download of each file, none before a pad is in view.
 	t.Run("blog", func(t *testing.T) {
 		t.Parallel()
 		p := blogTab(t, origin)
@@ -188,9 +188,9 @@ func TestElement(t *testing.T) {
 			}
 		}
 
-		// One Go instance, shared: each file once, and both pads call the
-		// same globalThis.inkling.
-		for _, f := range []string{"/web/inkling.wasm", "/weights/model.bin", "/web/wasm_exec.js"} {
+		// One Go instance, shared: each file once (the second pad has the
+		// tutorial's weights), and both pads call the same globalThis.inkling.
+		for _, f := range []string{"/web/inkling.wasm", "/weights/model.bin", "/weights/tutorial.bin", "/web/wasm_exec.js"} {
 			if n := p.count(f); n != 1 {
 				t.Errorf("%s requested %d times, want once", f, n)
 			}
@@ -221,6 +221,15 @@ func TestElement(t *testing.T) {
 		}
 		if e := eval[predictionEvent](p, `__predictions.at(-1)`); e.ID != "first" || e.Digit != -1 || e.Probs != 0 {
 			t.Errorf("after Escape: prediction event %+v, want #first with digit -1 and no probabilities", e)
+		}
+		// The same drawing on both: two models, two answers.
+		p.draw(onPad(large(digitOf(t, 3, 0)), p.elementRect("first")))
+		if differ := eval[bool](p, `(() => {
+  const a = document.getElementById('first'), b = document.getElementById('second');
+  b.strokes = a.strokes;
+  return b.prediction.probs.length === 10 && JSON.stringify(a.prediction.probs) !== JSON.stringify(b.prediction.probs);
+})()`); !differ {
+			t.Error("the same drawing on both pads gave the same probabilities: #second does not use its model attribute's weights")
 		}
 		// The second pad's Clear button, clicked with the mouse.
 		c := eval[pt](p, `(() => {

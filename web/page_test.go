@@ -6,6 +6,8 @@ package web
 // while drawing, a phone, and a broken model file.
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -370,4 +372,117 @@ func serveModel(tb testing.TB, f func([]byte) []byte) func(http.Handler) http.Ha
 			w.Write(f(b))
 		})
 	}
+}
+
+// TestPageObject checks the page object app.js gives learn.js (and exports):
+// the drawing, onAnswer, setStrokes, readInk, the language, showDigit and
+// setModel.
+func TestPageObject(t *testing.T) {
+	t.Parallel()
+	p := readyTab(t, desktop, serve(t, nil)+"/")
+	eval[bool](p, `import('./web/app.js').then((m) => {
+  globalThis.__page = m.page;
+  globalThis.__answers = [];
+  m.page.onAnswer((r) => __answers.push({digit: r.digit, noInk: !!r.noInk, probs: r.probs ? Array.from(r.probs) : [], input: r.input ? Array.from(r.input) : []}));
+  return true;
+})`)
+	type got struct {
+		Digit int       `json:"digit"`
+		NoInk bool      `json:"noInk"`
+		Probs []float64 `json:"probs"`
+		Input []int     `json:"input"`
+	}
+	answers := func() []got { return eval[[]got](p, `__answers`) }
+
+	// One answer at the end of a stroke, none while it is drawn.
+	p.draw(onPad(large(digitOf(t, 3, 1)), p.pad()))
+	a := answers()
+	if len(a) != 1 || a[0].Digit != 3 || len(a[0].Probs) != 10 || len(a[0].Input) != 784 {
+		t.Fatalf("after drawing a one-stroke 3: onAnswer got %d answers, want one, a 3 with 10 probabilities and the 784 inputs", len(a))
+	}
+	drawn := a[0]
+	strokes := eval[[][][2]float64](p, `__page.strokes()`)
+	if len(strokes) == 0 {
+		t.Fatal("page.strokes() is empty after drawing")
+	}
+	for _, s := range strokes {
+		for _, q := range s {
+			if q[0] < 0 || q[0] > 1 || q[1] < 0 || q[1] > 1 {
+				t.Fatalf("page.strokes() has the point %v, outside 0..1", q)
+			}
+		}
+	}
+	if ok := eval[bool](p, `(() => { const r = __page.readInk(); return r.width === inkling.side && r.height === inkling.side && r.rgba.length === 4 * r.width * r.height; })()`); !ok {
+		t.Error("page.readInk() is not {rgba, width, height} of inkling.side pixels")
+	}
+
+	p.click("clear")
+	if a := answers(); len(a) != 2 || !a[1].NoInk || a[1].Digit != -1 {
+		t.Errorf("after Clear: answers %+v, want a second one, {digit: -1, noInk: true}", a)
+	}
+	eval[bool](p, `(__page.setStrokes(`+mustJSON(t, strokes)+`), true)`)
+	if a := answers(); len(a) != 3 || a[2].Digit != 3 || !slices.Equal(a[2].Probs, drawn.Probs) {
+		t.Errorf("setStrokes with the drawing: %d answers, the last %d %v; want 3, the drawn 3's %v", len(a), a[len(a)-1].Digit, a[len(a)-1].Probs, drawn.Probs)
+	}
+	if d := p.answer().Digit; d != "3" || p.inkPixels() == 0 {
+		t.Errorf("after setStrokes: #prediction %q, %d inked pixels; want 3, drawn", d, p.inkPixels())
+	}
+
+	// The language.
+	lang := eval[[]string](p, `(() => {
+  let heard = 0;
+  __page.onLanguage(() => heard++);
+  document.getElementById('lang').click();
+  const r = [__page.lang(), __page.text('undo'), String(heard)];
+  document.getElementById('lang').click();
+  return r;
+})()`)
+	if !slices.Equal(lang, []string{"zh-Hant", "復原", "1"}) {
+		t.Errorf("after switching the language: lang, text('undo'), onLanguage calls = %q, want zh-Hant, 復原, 1", lang)
+	}
+
+	// setModel: another model's answer for the same drawing, and back.
+	tutorial := eval[int](p, `import('./web/engine.js').then((e) => e.model(e.TUTORIAL_URL)).then((m) => m.id)`)
+	if tutorial == 0 {
+		t.Fatal("weights/tutorial.bin loaded as model 0, the shipped weights' id")
+	}
+	n := len(answers())
+	eval[bool](p, `(__page.setModel(`+fmt.Sprint(tutorial)+`), true)`)
+	a = answers()
+	if len(a) != n+1 || slices.Equal(a[n].Probs, drawn.Probs) || len(a[n].Probs) != 10 {
+		t.Errorf("setModel(%d): %d new answers, the last %v; want one, with other probabilities than model 0's %v", tutorial, len(a)-n, a[len(a)-1].Probs, drawn.Probs)
+	}
+	eval[bool](p, `(__page.setModel(0), true)`)
+	if a := answers(); !slices.Equal(a[len(a)-1].Probs, drawn.Probs) {
+		t.Errorf("setModel(0): %v, want model 0's %v again", a[len(a)-1].Probs, drawn.Probs)
+	}
+
+	// showDigit: the 28×28 image the network saw, shown on the pad and read
+	// by classify; drawing again returns to strokes.
+	n = len(answers())
+	eval[bool](p, `(__page.showDigit(Uint8Array.from(`+mustJSON(t, drawn.Input)+`), 3), true)`)
+	shown := eval[struct{ Digit, Label string }](p, `(() => { const d = document.getElementById('prediction').dataset; return {Digit: d.digit, Label: d.label}; })()`)
+	if shown.Digit != "3" || shown.Label != "3" {
+		t.Errorf("showDigit(a 3's input, 3): #prediction digit %q label %q, want 3 and 3", shown.Digit, shown.Label)
+	}
+	if len(eval[[]any](p, `__page.strokes()`)) != 0 || p.inkPixels() == 0 || !p.hasInkClass() {
+		t.Errorf("showDigit: the strokes should be gone and the image on the pad (%d inked pixels)", p.inkPixels())
+	}
+	p.draw(onPad(large(digitOf(t, 7, 1)), p.pad()))
+	if d := eval[struct{ Digit, Label string }](p, `(() => { const d = document.getElementById('prediction').dataset; return {Digit: d.digit, Label: d.label}; })()`); d.Digit != "7" || d.Label != "" {
+		t.Errorf("drawing after showDigit: #prediction %+v, want 7 with no label", d)
+	}
+	if a := answers(); len(a) != n+1 || a[n].Digit != 7 {
+		t.Errorf("after showDigit and drawing a one-stroke 7: %d new answers, want one, the 7", len(a)-n)
+	}
+	p.checkClean(p.origin())
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
