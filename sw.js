@@ -51,10 +51,21 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(VERSION)
-      .then((cache) => cache.addAll(FILES.map((url) => new Request(url, { cache: 'no-cache' }))))
+      .then((cache) => Promise.all(FILES.map((url) => keep(cache, url))))
       .then(() => self.skipWaiting()),
   );
 });
+
+// keep fetches url afresh and stores it. Some hosts answer index.html with a
+// redirect to its folder (Go's FileServer does, and so do hosts with "pretty
+// URLs"), and a browser will not open a page from a redirected response: such
+// an answer is stored as a plain copy of its body.
+async function keep(cache, url) {
+  const res = await fetch(new Request(url, { cache: 'no-cache' }));
+  if (!res.ok) throw new Error(`inkling: ${url}: HTTP ${res.status}`);
+  const plain = res.redirected ? new Response(await res.blob(), { status: res.status, statusText: res.statusText, headers: res.headers }) : res;
+  await cache.put(url, plain);
+}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(

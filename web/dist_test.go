@@ -203,6 +203,21 @@ func TestDistHosted(t *testing.T) {
 	}
 	host.mu.Unlock()
 
+	// Offline after this one visit. This host answers index.html with a
+	// redirect to the folder, and a browser opens no page from a redirected
+	// response: the worker must have kept a plain copy.
+	host.offline.Store(true)
+	before := host.dropped.Load()
+	if state := p.open(folder); state != "true" {
+		t.Errorf("offline after one visit: data-ready=%q, status %q", state, eval[string](p, `document.getElementById('status').textContent`))
+	} else if p.drawDigit(4); p.answer().Digit != "4" {
+		t.Errorf("offline after one visit, a held-out 4 reads %+v", p.answer())
+	}
+	if host.dropped.Load() == before {
+		t.Error("the page asked the server for nothing while offline: this did not test offline use")
+	}
+	host.offline.Store(false)
+
 	t.Run("element", func(t *testing.T) {
 		p := newTab(t, desktop)
 		p.url = host.origin + "/post.html"
