@@ -63,3 +63,4 @@ fuzz: ## run each fuzz target for FUZZTIME (default 1m)
 
 clean: ## remove build outputs
 	rm -f web/inkling.wasm web/wasm_exec.js
+	rm -rf dist
