@@ -49,7 +49,7 @@ type Adam struct {
 	params []*Param
 	m, v   [][]float32 // like each parameter's Value
 	t      int64
-	chunks []paramChunk
+	chunks []paramChunk // made on the first step (natively)
 
 	alpha, b1, b2, eps float32 // of the current step
 	flush              bool
@@ -58,7 +58,7 @@ type Adam struct {
 // NewAdam returns Adam over params with Keras's defaults: LR 1e-3, β1 0.9,
 // β2 0.999, ε 1e-7.
 func NewAdam(params []*Param) *Adam {
-	a := &Adam{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-7, params: params, chunks: chunksOf(params)}
+	a := &Adam{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-7, params: params}
 	for _, p := range params {
 		a.m = append(a.m, make([]float32, len(p.Value)))
 		a.v = append(a.v, make([]float32, len(p.Value)))
@@ -72,7 +72,7 @@ func (a *Adam) Step() {
 	a.alpha = float32(a.LR * math.Sqrt(1-powInt(a.Beta2, a.t)) / (1 - powInt(a.Beta1, a.t)))
 	a.b1, a.b2, a.eps = float32(1-a.Beta1), float32(1-a.Beta2), float32(a.Epsilon)
 	a.flush = a.t%flushEvery == 0
-	parallel(len(a.chunks), (*adamStep)(a))
+	a.update()
 }
 
 // powInt is xⁿ for n ≥ 0, by repeated squaring: the loop math.Pow runs for
