@@ -1,5 +1,15 @@
 package nn
 
+import "math"
+
+// The settings of Teach the page uses, chosen by TestTeachMNIST: up to
+// TeachSteps steps of learning rate TeachLR make the examples a person
+// corrects read right, at a small cost elsewhere.
+const (
+	TeachSteps = 50
+	TeachLR    = 0.002
+)
+
 // A TeachStep is where one step of Teach left the examples.
 type TeachStep struct {
 	Loss float64 // the mean cross-entropy over the examples, after the step
@@ -7,8 +17,12 @@ type TeachStep struct {
 }
 
 // Teach fine-tunes the Predictor's last dense layer on the examples x
-// (N, H, W, C) with labels y (N ≥ 1, each below Classes()), for len(dst)
-// steps, and writes where each step left them into dst.
+// (N, H, W, C) with labels y (N ≥ 1, each below Classes()), for at most
+// len(dst) steps, and returns how many it took, having written where each
+// left the examples into dst. It stops as soon as every example's label is
+// more probable than ½ (each loss below ln 2; before the first step if it
+// already is): it teaches what it is shown and changes the rest as little
+// as it can.
 //
 // It starts from the weights the Predictor was made with (as Reset), with a
 // fresh Adam of learning rate lr (Keras's other defaults), so the same
@@ -17,7 +31,7 @@ type TeachStep struct {
 // as Sequential's training does), and applies it with Adam; the layers
 // before the last stay as they are. Each step runs every example through
 // the network once, as PredictOne does.
-func (p *Predictor) Teach(dst []TeachStep, x []float32, y []uint8, lr float64) {
+func (p *Predictor) Teach(dst []TeachStep, x []float32, y []uint8, lr float64) int {
 	n, in, k := len(y), p.h*p.w*p.cin, p.classes
 	if n == 0 || len(x) != n*in {
 		panic("nn: Predictor.Teach: x must hold the len(y) ≥ 1 examples of y")
@@ -38,13 +52,13 @@ func (p *Predictor) Teach(dst []TeachStep, x []float32, y []uint8, lr float64) {
 		// Each example's loss, and its share of the gradient: row j of the
 		// kernel's gets d·act[j]/N, the bias's d/N.
 		clear(g)
-		var sum float64
+		var sum, worst float64
 		for e := range n {
 			p.PredictOne(nil, x[e*in:][:in])
 			l, _ := crossEntropy(d, p.logits, y[e:e+1], k)
 			sum += l
+			worst = max(worst, l)
 			for j, v := range p.act[:len(p.act)+1] { // and the 1 after it
-
 				if v != 0 {
 					madd(g[j*k:][:k], v/float32(n), d)
 				}
@@ -53,8 +67,8 @@ func (p *Predictor) Teach(dst []TeachStep, x []float32, y []uint8, lr float64) {
 		if s > 0 {
 			dst[s-1] = TeachStep{sum / float64(n), p.probs[y[n-1]]}
 		}
-		if s == len(dst) {
-			return
+		if s == len(dst) || worst < math.Ln2 {
+			return s
 		}
 		a.Step()
 	}

@@ -169,9 +169,10 @@ func TestOcclusion(t *testing.T) {
 
 // TestTeach compares Teach with Sequential trained the same way, its last
 // layer only: Gradients on all the examples, then Adam over that layer's
-// kernel and bias.
+// kernel and bias; and checks where it stops.
 func TestTeach(t *testing.T) {
 	t.Parallel()
+	stopped := 0 // configurations where every example read right before the last step
 	for i, cfg := range insideConfigs()[:3] {
 		m, p, _ := randomPredictor(t, cfg, uint64(30+i))
 		x := sparseInput(m, 4, uint64(i))
@@ -179,15 +180,34 @@ func TestTeach(t *testing.T) {
 		before := make([]float32, m.Classes())
 		p.PredictOne(before, x[3*m.in:])
 
-		const lr = 0.01
-		steps := make([]TeachStep, 6)
-		p.Teach(steps, x, y, lr)
+		const lr = 0.02
+		steps := make([]TeachStep, 100)
+		taken := p.Teach(steps, x, y, lr)
+		if taken < 2 {
+			t.Fatalf("config %d: %d steps: a test that checks little", i, taken)
+		}
+		if taken < len(steps) {
+			stopped++
+		}
 		ps := m.Params()
 		last := ps[len(ps)-2:]
 		adam := NewAdam(last)
 		adam.LR = lr
 		probs := make([]float32, m.Classes())
-		for s, got := range steps {
+		// allRight reports whether Sequential now gives every label p > ½.
+		allRight := func() bool {
+			for e, label := range y {
+				m.PredictOne(probs, x[e*m.in:(e+1)*m.in])
+				if probs[label] <= 0.5 {
+					return false
+				}
+			}
+			return true
+		}
+		if allRight() {
+			t.Fatalf("config %d: every example reads right before any step", i)
+		}
+		for s, got := range steps[:taken] {
 			m.Gradients(x, y)
 			adam.Step()
 			loss, _ := m.Evaluate(x, y)
@@ -195,30 +215,45 @@ func TestTeach(t *testing.T) {
 			if math.Abs(got.Loss-loss) > 1e-5*max(1, loss) || math.Abs(float64(got.P-probs[y[3]])) > 1e-5 {
 				t.Errorf("config %d step %d: loss %v, p %v; Sequential %v, %v", i, s, got.Loss, got.P, loss, probs[y[3]])
 			}
+			if right := allRight(); right != (s == taken-1 && taken < len(steps)) {
+				t.Errorf("config %d: after step %d of %d, every example reads right: %v", i, s, taken, right)
+			}
 		}
 		for j, v := range slices.Concat(last[0].Value, last[1].Value) {
 			if math.Abs(float64(v-p.last[j])) > 1e-5 {
 				t.Fatalf("config %d: weight %d is %v, Sequential's %v", i, j, p.last[j], v)
 			}
 		}
-		if steps[5].Loss >= steps[0].Loss {
-			t.Errorf("config %d: the loss went from %v to %v", i, steps[0].Loss, steps[5].Loss)
-		}
 		// P is PredictOne's, bit for bit.
-		if p.PredictOne(probs, x[3*m.in:]); probs[y[3]] != steps[5].P {
-			t.Errorf("config %d: after Teach, p = %v, the last step said %v", i, probs[y[3]], steps[5].P)
+		if p.PredictOne(probs, x[3*m.in:]); probs[y[3]] != steps[taken-1].P {
+			t.Errorf("config %d: after Teach, p = %v, the last step said %v", i, probs[y[3]], steps[taken-1].P)
 		}
 		// The same examples again: the same steps.
-		again := make([]TeachStep, 6)
-		p.Teach(again, x, y, lr)
-		if !slices.Equal(again, steps) {
+		again := make([]TeachStep, 100)
+		if p.Teach(again, x, y, lr) != taken || !slices.Equal(again, steps) {
 			t.Errorf("config %d: taught again: %v, first %v", i, again, steps)
+		}
+		// At most len(dst) steps.
+		if n := p.Teach(again[:1], x, y, lr); n != 1 {
+			t.Errorf("config %d: %d steps for a dst of 1", i, n)
 		}
 		// Reset: the weights as made, bit for bit.
 		p.Reset()
 		if p.PredictOne(probs, x[3*m.in:]); !slices.Equal(probs, before) {
 			t.Errorf("config %d: after Reset, probs %v, as made %v", i, probs, before)
 		}
+		// Examples that already read right (p > ½): no step.
+		sure := true
+		for e := range y {
+			y[e] = uint8(p.PredictOne(probs, x[e*m.in:(e+1)*m.in]))
+			sure = sure && probs[y[e]] > 0.5
+		}
+		if n := p.Teach(again, x, y, lr); (n == 0) != sure {
+			t.Errorf("config %d: %d steps for examples that read right (p > ½: %v)", i, n, sure)
+		}
+	}
+	if stopped == 0 {
+		t.Error("Teach never stopped before its last step: the stopping rule went untested")
 	}
 }
 
