@@ -396,3 +396,92 @@ func TestImageArgs(t *testing.T) {
 		wantError(t, sigs[f]+" bad model", call(f, uint8Array(make([]byte, 784)), 7), sigs[f]+": model must be an id")
 	}
 }
+
+// TestTeach teaches the tutorial's weights (model 1) pen digits it reads
+// wrong, with their true labels, and checks that it then reads them right,
+// that the steps are classify's numbers and the same every time, that the
+// shipped model (0) is untouched, and that reset restores the exact
+// probabilities; and times teach under Node.
+func TestTeach(t *testing.T) {
+	mustLoad(t)
+	defer mustLoad(t)
+	data, err := os.ReadFile("../weights/tutorial.bin")
+	if err != nil {
+		t.Skip("no tutorial weights: ", err)
+	}
+	mustNoError(t, "load tutorial.bin", call(fLoad, uint8Array(data)))
+	_, input, digits := penInputs(t, 300)
+	var x, labels []byte
+	for i, in := range input {
+		if call(fClassify, uint8Array(in), 1).Get("digit").Int() != digits[i] {
+			x, labels = append(x, in...), append(labels, byte(digits[i]))
+		}
+	}
+	if len(labels) < 5 {
+		t.Fatalf("the tutorial's weights read only %d of %d pen digits wrong", len(labels), len(input))
+	}
+	json := func(v js.Value) string { return js.Global().Get("JSON").Call("stringify", v).String() }
+	before := json(call(fClassify, uint8Array(x[:784]), 1))
+	shipped := json(call(fClassify, uint8Array(x[:784])))
+	for _, n := range []int{1, 5} {
+		start := time.Now()
+		res := call(fTeach, uint8Array(x[:n*784]), uint8Array(labels[:n]), 1)
+		took := time.Since(start)
+		mustNoError(t, "teach", res)
+		steps := res.Get("steps")
+		if !res.Get("ok").Bool() || steps.Length() < 1 || steps.Length() > nn.TeachSteps {
+			t.Fatalf("%d examples: %d steps", n, steps.Length())
+		}
+		t.Logf("teach: %d examples, %d steps, %v under Node", n, steps.Length(), took)
+		last := steps.Index(steps.Length() - 1)
+		for e := range n {
+			c := call(fClassify, uint8Array(x[e*784:(e+1)*784]), 1)
+			if c.Get("digit").Int() != int(labels[e]) {
+				t.Errorf("%d examples: example %d (a %d) still reads as %v", n, e, labels[e], c.Get("digit"))
+			}
+			if e == n-1 && numbersOf(c.Get("probs"))[labels[e]] != last.Get("p").Float() {
+				t.Errorf("%d examples: the last step says p = %v, classify %v", n, last.Get("p"), numbersOf(c.Get("probs"))[labels[e]])
+			}
+		}
+		if first := steps.Index(0); steps.Length() > 1 && last.Get("loss").Float() >= first.Get("loss").Float() {
+			t.Errorf("%d examples: the loss went from %v to %v", n, first.Get("loss"), last.Get("loss"))
+		}
+		if again := call(fTeach, uint8Array(x[:n*784]), uint8Array(labels[:n]), 1); json(again) != json(res) {
+			t.Errorf("%d examples: taught again, other steps", n)
+		}
+		if got := json(call(fClassify, uint8Array(x[:784]))); got != shipped {
+			t.Errorf("teaching model 1 changed model 0's answer from %s to %s", shipped, got)
+		}
+	}
+	// The most examples teach takes, each read as another digit than
+	// the model reads it: every step runs.
+	var many, other []byte
+	for i := range maxTeach {
+		many = append(many, input[i]...)
+		other = append(other, byte((call(fClassify, uint8Array(input[i]), 1).Get("digit").Int()+1)%10))
+	}
+	start := time.Now()
+	res := call(fTeach, uint8Array(many), uint8Array(other), 1)
+	mustNoError(t, "teach 100", res)
+	t.Logf("teach: %d examples, %d steps, %v under Node", maxTeach, res.Get("steps").Length(), time.Since(start))
+	mustNoError(t, "reset", call(fReset, 1))
+	if after := json(call(fClassify, uint8Array(x[:784]), 1)); after != before {
+		t.Errorf("after reset: %s, before teach: %s", after, before)
+	}
+	good, lab := uint8Array(x[:784]), uint8Array(labels[:1])
+	for i, args := range [][]any{
+		{},
+		{good},
+		{good, nil},
+		{uint8Array(x[:783]), lab},
+		{good, uint8Array(labels[:2])},
+		{uint8Array(nil), uint8Array(nil)},
+		{good, uint8Array([]byte{10})},
+		{uint8Array(make([]byte, 101*784)), uint8Array(make([]byte, 101))},
+		{js.Global().Get("Float32Array").New(784), lab},
+	} {
+		wantError(t, "teach case "+itoa(i), call(fTeach, args...), "inkling.teach(inputs, labels, model): inputs must be a Uint8Array of n×784 bytes")
+	}
+	wantError(t, "teach bad model", call(fTeach, good, lab, 3), "inkling.teach(inputs, labels, model): model must be an id")
+	wantError(t, "reset bad model", call(fReset, "0"), "inkling.reset(model): model must be an id")
+}
