@@ -49,7 +49,8 @@
 //	    → {digit, map: Float32Array(784)} | {error}
 //	    map[i]: how much hiding the 5×5 square centred on each pixel near i
 //	    lowers the top digit's probability, averaged over the squares that
-//	    cover pixel i (negative: hiding raises it). About 250 predictions.
+//	    cover pixel i (negative: hiding raises it). One prediction per square
+//	    with ink: about 330 for a drawn digit, some 0.1 s under Node.
 //
 // Built and tested (teach.go), but not given to the page yet: they would
 // take the download 3.9 KB over its budget (see impl).
