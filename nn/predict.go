@@ -186,7 +186,8 @@ func newPredictor(cfg Config, infos []LayerInfo, vals [][]float32) (*Predictor, 
 		units: in[3].Units, classes: in[4].Units,
 		bias: v[1], w1: v[2], cfg: cfg,
 	}
-	p.last = append(append(make([]float32, 0, len(v[4])+len(v[5])), v[4]...), v[5]...)
+	p.last = make([]float32, len(v[4])+len(v[5]))
+	copy(p.last[copy(p.last, v[4]):], v[5])
 	p.w2, p.b2 = p.last[:len(v[4])], p.last[len(v[4]):]
 	for _, v := range vals {
 		p.nparams += len(v)
