@@ -52,9 +52,6 @@
 //	    cover pixel i (negative: hiding raises it). One prediction per square
 //	    with ink: about 330 for a drawn digit, some 0.1 s under Node.
 //
-// Built and tested (teach.go), but not given to the page yet: they would
-// take the download 3.9 KB over its budget (see impl).
-//
 //	inkling.teach(inputs: Uint8Array(n*784), labels: Uint8Array(n), model?)
 //	    → {ok: true, steps: [{loss, p}, …]} | {error}
 //	    Gives the model's last dense layer back its loaded weights, then
@@ -152,10 +149,8 @@ const (
 	fReset
 )
 
-// impl are the functions the page gets. (teach and reset, in teach.go,
-// are built and tested, but left out until the page's size budget has
-// room for them: they add 6.7 KB to the gzipped download.)
-var impl = [...]func(args []js.Value, f int) any{load, predict, image, steps, image, image}
+// impl are the functions the page gets (teach and reset are in teach.go).
+var impl = [...]func(args []js.Value, f int) any{load, predict, image, steps, image, image, teach, teach}
 
 // names are the functions' names in inkling.
 var names = [...]string{"load", "predict", "classify", "steps", "inside", "occlusion", "teach", "reset"}

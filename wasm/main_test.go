@@ -57,9 +57,8 @@ func drawSeven(w, h int) []byte {
 	return rgba
 }
 
-// all is impl and the functions built but not given to the page yet
-// (teach.go): teach, reset.
-var all = append(impl[:], teach, teach)
+// all is every function inkling holds.
+var all = impl[:]
 
 // call calls function f (fLoad, fPredict, …) as the page does.
 func call(f int, args ...any) js.Value {
