@@ -14,9 +14,9 @@ import { model, asset, TUTORIAL_URL } from './engine.js';
 const SHIPPED = 0; // the model id of weights/model.bin, loaded first
 const RECORD = 785; // web/digits.bin: a label byte, then 28×28 pixels (tools/digits)
 const DB_NAME = 'inkling-learn';
-// The most recent examples taught (inkling.teach takes up to 1,000, and the
-// page re-teaches them at every load).
-const MAX_TAUGHT = 200;
+// The most recent examples taught (as many as inkling.teach takes; the page
+// re-teaches them at every load).
+const MAX_TAUGHT = 100;
 
 let page, api;
 let modelId = SHIPPED; // the model predictions use now
@@ -355,6 +355,7 @@ function buildTeach() {
     el('div', { cls: 'learn-judge', role: 'group', label: 'lJudgeLabel' },
       right, el('span', { text: 'lWrongIs' }), el('span', { cls: 'learn-digits' }, ...buttons)),
     noteEl, el('figure', {}, chart, el('figcaption', { text: 'lChartKey' })), tallyEl, reset);
+  if (!canLearn()) teach.part.append(el('p', { id: 'learn-cannot', cls: 'learn-note', text: 'lCannotLearn' }));
   teach.part.open = true;
   return teach.part;
 }
@@ -383,19 +384,29 @@ async function judge(d) {
   }
   const ex = { input: current.input, label: d };
   examples.push(ex);
+  renderTeach();
   await save('examples', null, ex);
+  if (!canLearn()) {
+    teach.note(() => page.text('lCannotLearn'));
+    return;
+  }
   const steps = teachAll();
   if (!steps) return;
   animate(steps, d);
   page.setModel(modelId); // predicts again with the taught weights
 }
 
+// canLearn reports whether web/inkling.wasm offers teach and reset. (A build
+// may leave them out to keep the download within its budget: the page then
+// still counts answers and keeps examples, for a build that can learn.)
+const canLearn = () => typeof api.teach === 'function' && typeof api.reset === 'function';
+
 // teachAll fine-tunes every loaded model on the kept examples (the last
 // MAX_TAUGHT; inkling.teach starts from the loaded weights each time, so this
 // is the same whether it runs now or on the next visit), and returns the
 // current model's steps.
 function teachAll() {
-  if (examples.length === 0) return null;
+  if (examples.length === 0 || !canLearn()) return null;
   const inputs = new Uint8Array(examples.length * 784);
   const labels = new Uint8Array(examples.length);
   examples.forEach((e, i) => {
@@ -421,6 +432,7 @@ function animate(steps, label) {
   const ctx = teach.chart.getContext('2d');
   const w = teach.chart.width, h = teach.chart.height;
   const maxLoss = Math.max(1e-9, ...steps.map((s) => s.loss));
+  if (steps.length === 0) return; // it read them all right already
   const last = steps[steps.length - 1];
   const first = steps[0];
   teach.chart.dataset.steps = steps.length;
@@ -453,7 +465,7 @@ function animate(steps, label) {
 
 // forget returns every model to its loaded weights and empties the store.
 async function forget() {
-  for (const id of loadedModels()) api.reset(id);
+  if (canLearn()) for (const id of loadedModels()) api.reset(id);
   examples = [];
   tally = { right: 0, wrong: 0 };
   if (store) {
