@@ -157,6 +157,8 @@ function buildInside() {
 
 function drawInside() {
   const ctx = (c) => c.getContext('2d');
+  // A test digit has only step 5.
+  for (const c of [...inside.stepBoxes.slice(0, 4), inside.raw]) c.parentElement.hidden = !!current && current.label !== undefined;
   if (!current) {
     for (const c of [inside.conv, inside.pooled, inside.dense, inside.raw, ...inside.stepBoxes]) ctx(c).clearRect(0, 0, c.width, c.height);
     inside.rawNote(() => '');
@@ -182,11 +184,12 @@ function drawSteps() {
   for (const c of inside.stepBoxes) c.getContext('2d').clearRect(0, 0, 112, 112);
   if (current.label !== undefined) {
     // A test digit: it is in MNIST form already.
-    paintGray(inputC, current.input, 28, 28);
-    inputC.drawImage(inputC.canvas, 0, 0, 28, 28, 0, 0, 112, 112);
+    const tmp = el('canvas', { width: 28, height: 28 });
+    paintGray(tmp.getContext('2d'), current.input, 28, 28);
+    inputC.imageSmoothingEnabled = false;
+    inputC.drawImage(tmp, 0, 0, 112, 112);
     inside.stepsNote(() => page.text('lTestSteps'));
     inside.rawNote(() => '');
-    inside.raw.getContext('2d').clearRect(0, 0, 28, 28);
     return;
   }
   const ink = page.readInk();
@@ -680,7 +683,10 @@ function setCurrent(c) {
   // The same image again (another model, or the taught one) keeps its verdict.
   const same = current && c && current.input.every((v, i) => v === c.input[i]);
   current = c;
-  if (!same) judged = false;
+  if (!same) {
+    judged = false;
+    teach.note(() => '');
+  }
   update();
 }
 
