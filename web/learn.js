@@ -399,9 +399,9 @@ async function judge(d) {
   page.setModel(modelId); // predicts again with the taught weights
 }
 
-// canLearn reports whether web/inkling.wasm offers teach and reset. (A build
-// may leave them out to keep the download within its budget: the page then
-// still counts answers and keeps examples, for a build that can learn.)
+// canLearn reports whether web/inkling.wasm offers teach and reset. (An older
+// or trimmed build may not: the page then still counts answers and keeps
+// examples, for a build that can learn.)
 const canLearn = () => typeof api.teach === 'function' && typeof api.reset === 'function';
 
 // teachAll fine-tunes every loaded model on the kept examples (the last
