@@ -194,11 +194,11 @@ func TestTeach(t *testing.T) {
 		adam := NewAdam(last)
 		adam.LR = lr
 		probs := make([]float32, m.Classes())
-		// allRight reports whether Sequential now gives every label p > ½.
+		// allRight reports whether Sequential now gives every label p > TeachSure.
 		allRight := func() bool {
 			for e, label := range y {
 				m.PredictOne(probs, x[e*m.in:(e+1)*m.in])
-				if probs[label] <= 0.5 {
+				if probs[label] <= TeachSure {
 					return false
 				}
 			}
@@ -242,14 +242,14 @@ func TestTeach(t *testing.T) {
 		if p.PredictOne(probs, x[3*m.in:]); !slices.Equal(probs, before) {
 			t.Errorf("config %d: after Reset, probs %v, as made %v", i, probs, before)
 		}
-		// Examples that already read right (p > ½): no step.
+		// Examples that already read right (p > TeachSure): no step.
 		sure := true
 		for e := range y {
 			y[e] = uint8(p.PredictOne(probs, x[e*m.in:(e+1)*m.in]))
-			sure = sure && probs[y[e]] > 0.5
+			sure = sure && probs[y[e]] > TeachSure
 		}
 		if n := p.Teach(again, x, y, lr); (n == 0) != sure {
-			t.Errorf("config %d: %d steps for examples that read right (p > ½: %v)", i, n, sure)
+			t.Errorf("config %d: %d steps for examples that read right (p > TeachSure: %v)", i, n, sure)
 		}
 	}
 	if stopped == 0 {

@@ -58,7 +58,7 @@
 //	    fine-tunes it on the n examples (1 ≤ n ≤ 100; 28×28 images in MNIST
 //	    form, one after the other, labels 0..9) with Adam on their mean
 //	    cross-entropy, at most 50 steps, stopping once every example reads
-//	    right with p > ½ (no step if they already do). steps[k]: after step
+//	    right with p > 0.8 (no step if they already do). steps[k]: after step
 //	    k+1, the mean loss and the
 //	    probability of the last example's label (what classify then gives).
 //	    The same examples give the same weights.
