@@ -265,6 +265,21 @@ func TestElement(t *testing.T) {
 		}
 	})
 
+	// A model attribute that points at a file that is not a model: the
+	// message names that file, not the page's weights/model.bin.
+	t.Run("refused-model", func(t *testing.T) {
+		t.Parallel()
+		p := blogTab(t, origin)
+		eval[bool](p, `(document.getElementById('second').setAttribute('model', '../../web/icon.svg'), true)`)
+		p.elementRect("second")
+		if state := p.waitSettled("second"); state != "error" {
+			t.Fatalf("#second with web/icon.svg as its model: state %q, want error", state)
+		}
+		if v := p.padView("second"); !v.StatusError || !strings.Contains(v.Status, "The weights in web/icon.svg were refused") {
+			t.Errorf("#second's status %+v: want the weights in web/icon.svg refused", v)
+		}
+	})
+
 	// A model attribute that points at a missing file: that pad says so,
 	// the other works.
 	t.Run("missing-model", func(t *testing.T) {
