@@ -245,14 +245,7 @@ func TestSteps(t *testing.T) {
 // layer, and the probabilities against classify's.
 func TestInside(t *testing.T) {
 	mustLoad(t)
-	data, err := os.ReadFile("../weights/model.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, _, err := nn.LoadModel(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := shippedSequential(t)
 	kernel, bias := m.Param("conv2d/kernel").Value, m.Param("conv2d/bias").Value
 	w1, b1 := m.Param("dense/kernel").Value, m.Param("dense/bias").Value
 	_, input, _ := penInputs(t, 5)

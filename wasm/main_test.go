@@ -203,11 +203,10 @@ func TestLoadOtherArchitecture(t *testing.T) {
 	}
 }
 
-// TestPredictAsSequential checks predict's answers against the same steps
-// taken with the package APIs and Sequential, the network as trained, on pen
-// digits drawn as the page draws them.
-func TestPredictAsSequential(t *testing.T) {
-	mustLoad(t)
+// shippedSequential is weights/model.bin as the trainer's Sequential: the
+// network as trained, to check the page's functions against.
+func shippedSequential(t *testing.T) *nn.Sequential {
+	t.Helper()
 	data, err := os.ReadFile("../weights/model.bin")
 	if err != nil {
 		t.Fatal(err)
@@ -216,6 +215,15 @@ func TestPredictAsSequential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+// TestPredictAsSequential checks predict's answers against the same steps
+// taken with the package APIs and Sequential, the network as trained, on pen
+// digits drawn as the page draws them.
+func TestPredictAsSequential(t *testing.T) {
+	mustLoad(t)
+	m := shippedSequential(t)
 	digits, err := mnist.LoadStrokes("../data/pendigits-train-strokes.json")
 	if err != nil {
 		t.Fatal(err)
