@@ -1,6 +1,9 @@
 package nn
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // TestTeachMNIST measures what TeachSteps and TeachLR do with the shipped
 // weights: it teaches MNIST test images the network reads wrong (from
@@ -76,5 +79,11 @@ func TestTeachMNIST(t *testing.T) {
 	}
 	if got := accuracy(); got != before {
 		t.Errorf("after Reset, the accuracy is %v, before %v", got, before)
+	}
+}
+
+func TestTeachLoss(t *testing.T) {
+	if want := -math.Log(TeachSure); math.Abs(teachLoss-want) > 1e-15 {
+		t.Errorf("teachLoss is %v, −ln TeachSure is %v", teachLoss, want)
 	}
 }
