@@ -25,7 +25,7 @@
 //                              ink on black) on the pad and its classify answer;
 //                              drawing again returns to strokes
 
-import { STRINGS, LANGS, pickLanguage } from './i18n.js';
+import { STRINGS, LANGS, pickLanguage, textIn } from './i18n.js';
 import { engine, model, onStop, LoadError, WEIGHTS_URL } from './engine.js';
 import { Pad, makeBars, showBars, runnerUp } from './pad.js';
 import { initLearn } from './learn.js';
@@ -63,11 +63,6 @@ const languageCbs = [];
 const seenCtx = seen.getContext('2d');
 const seenImage = seenCtx.createImageData(28, 28);
 
-// textIn returns the words for key in language l (English when l has none).
-function textIn(l, key, ...args) {
-  const s = STRINGS[l][key] ?? STRINGS.en[key];
-  return typeof s === 'function' ? s(...args) : s;
-}
 const text = (key, ...args) => textIn(lang, key, ...args);
 
 // ---- the pad ----

@@ -221,6 +221,13 @@ export const STRINGS = {
   },
 };
 
+// textIn returns the words for key in language lang (English when lang has
+// none), calling a function with args.
+export function textIn(lang, key, ...args) {
+  const s = STRINGS[lang]?.[key] ?? STRINGS.en[key];
+  return typeof s === 'function' ? s(...args) : s;
+}
+
 // pickLanguage chooses the page's language: the one asked for (a ?lang= query
 // or a saved choice) when it is known, else the first of the browser's
 // languages that the page speaks. Any Chinese goes to zh-Hant, the only

@@ -32,7 +32,7 @@
 
 import { engine, model, onStop, LoadError, WEIGHTS_URL, TUTORIAL_URL } from './engine.js';
 import { Pad, makeBars, showBars, runnerUp } from './pad.js';
-import { STRINGS, pickLanguage } from './i18n.js';
+import { pickLanguage, textIn } from './i18n.js';
 
 const CSS_URL = new URL('pad.css', import.meta.url).href;
 const NO_INK = { digit: -1, noInk: true };
@@ -340,8 +340,7 @@ export class InklingPad extends HTMLElement {
   }
 
   #text(key, ...args) {
-    const s = STRINGS[this.#lang]?.[key] ?? STRINGS.en[key];
-    return typeof s === 'function' ? s(...args) : s;
+    return textIn(this.#lang, key, ...args);
   }
 
   // render writes every word in the current language.
