@@ -193,14 +193,7 @@ function announce(message) {
 
 $('clear').addEventListener('click', () => pad.clear());
 $('undo').addEventListener('click', () => pad.undo());
-document.addEventListener('keydown', (e) => {
-  if (e.key === 'Escape' && !e.ctrlKey && !e.metaKey && !e.altKey) {
-    pad.clear();
-  } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'z') {
-    e.preventDefault();
-    pad.undo();
-  }
-});
+document.addEventListener('keydown', (e) => pad.key(e));
 
 // ---- language ----
 

@@ -108,14 +108,7 @@ export class InklingPad extends HTMLElement {
     this.#bars = makeBars(this.#el.bars);
     this.#el.undo.addEventListener('click', () => this.undo());
     this.#el.clear.addEventListener('click', () => this.clear());
-    this.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && !e.ctrlKey && !e.metaKey && !e.altKey) {
-        this.clear();
-      } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'z') {
-        e.preventDefault();
-        this.undo();
-      }
-    });
+    this.addEventListener('keydown', (e) => this.#pad?.key(e));
     onStop(() => this.#fail(new LoadError('errStopped')));
   }
 

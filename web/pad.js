@@ -20,6 +20,7 @@
 //   pad.strokes            a copy of the drawing; pad.strokeCount, its length
 //   pad.setStrokes(s)      replace the drawing (calls onChange('set'))
 //   pad.undo(), pad.clear()
+//   pad.key(e)             a keydown: Escape clears, Ctrl+Z (⌘Z) undoes
 //   pad.readInk()          {rgba, width, height}: the hidden canvas's pixels
 //   pad.showImage(input)   show a 28×28 image (0..255, ink on black, row by
 //                          row) on the pad instead of strokes, until the next
@@ -145,6 +146,18 @@ export class Pad {
     this.#strokes.pop();
     this.redraw();
     this.#onChange('undo');
+  }
+
+  // key handles a keydown event: Escape clears the pad and Ctrl+Z (Cmd+Z)
+  // undoes its last stroke. The page listens on the document, an
+  // <inkling-pad> on itself.
+  key(e) {
+    if (e.key === 'Escape' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      this.clear();
+    } else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'z') {
+      e.preventDefault();
+      this.undo();
+    }
   }
 
   // readInk replays the strokes on the hidden ink canvas and returns its
