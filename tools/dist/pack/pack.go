@@ -84,13 +84,16 @@ func read(fsys fs.FS, skip string) (map[string][]byte, error) {
 type Result struct {
 	Version string           // the version folder, v-HASH
 	Files   map[string]int64 // every file of dist/ (slash-separated, relative to it) -> its size
-	Single  singleReport
+	Single  *Single
 }
 
-type singleReport struct {
-	Modules, Scripts, Styles, Data []string // what inkling.html holds
-	CSP                            string
-	Bundle                         string // the bundled module's code
+// Single says what inkling.html holds.
+type Single struct {
+	Modules []string // bundled, dependencies first
+	Scripts []string // classic scripts inlined
+	Styles  []string // stylesheets inlined
+	Data    []string // files inlined as data
+	Bundle  string   // the bundled module's code
 }
 
 // Build reads the site from the repository at dir and writes dist into out,
@@ -134,8 +137,7 @@ func Make(files map[string][]byte) (map[string][]byte, *Result, error) {
 		return nil, nil, err
 	}
 	dist["inkling.html"] = html
-	res := &Result{Version: v, Files: map[string]int64{},
-		Single: singleReport{in.modules, in.scripts, in.styles, in.data, in.csp, in.bundle}}
+	res := &Result{Version: v, Files: map[string]int64{}, Single: in}
 	for p, d := range dist {
 		res.Files[p] = int64(len(d))
 	}

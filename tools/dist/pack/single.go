@@ -48,25 +48,15 @@ func dataURL(p string, data []byte) string {
 	return "data:" + typ + ";base64," + base64.StdEncoding.EncodeToString(data)
 }
 
-// singleInputs is what single reports having put in the file.
-type singleInputs struct {
-	modules []string // bundled, dependencies first
-	scripts []string // classic scripts inlined
-	styles  []string // stylesheets inlined
-	data    []string // files inlined as data
-	csp     string
-	bundle  string // the module's code
-}
-
 // single builds inkling.html from the site's index.html.
-func single(site map[string][]byte) ([]byte, *singleInputs, error) {
+func single(site map[string][]byte) ([]byte, *Single, error) {
 	const name = "index.html"
 	src := string(site[name])
 	tags, err := scanHTML(name, src)
 	if err != nil {
 		return nil, nil, err
 	}
-	in := &singleInputs{}
+	in := &Single{}
 	var edits []edit
 	var scriptHashes, styleHashes []string
 	cspAt := -1 // the CSP meta's content attribute
@@ -126,7 +116,7 @@ func single(site map[string][]byte) ([]byte, *singleInputs, error) {
 				if err != nil {
 					return nil, nil, err
 				}
-				in.styles = append(in.styles, p)
+				in.Styles = append(in.Styles, p)
 				styleHashes = append(styleHashes, sha256Source(css))
 				edits = append(edits, edit{t.start, t.end, "<style>" + css + "</style>"})
 			case contains(rels, "icon") || contains(rels, "apple-touch-icon"):
@@ -170,7 +160,7 @@ func single(site map[string][]byte) ([]byte, *singleInputs, error) {
 					return nil, nil, err
 				}
 				classic[p] = true
-				in.scripts = append(in.scripts, p)
+				in.Scripts = append(in.Scripts, p)
 				scriptHashes = append(scriptHashes, sha256Source(code))
 				edits = append(edits, edit{t.start, t.closeEnd, "<script>" + code + "</script>"})
 			case typ == "" || strings.Contains(typ, "javascript"):
@@ -212,7 +202,7 @@ func single(site map[string][]byte) ([]byte, *singleInputs, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	in.modules = b.order
+	in.Modules = b.order
 	var module strings.Builder
 	for _, s := range b.scripts {
 		if classic[s] {
@@ -224,7 +214,7 @@ func single(site map[string][]byte) ([]byte, *singleInputs, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		in.scripts = append(in.scripts, s)
+		in.Scripts = append(in.Scripts, s)
 		scriptHashes = append(scriptHashes, sha256Source(code))
 		module.WriteString("<script>" + code + "</script>\n")
 	}
@@ -232,7 +222,7 @@ func single(site map[string][]byte) ([]byte, *singleInputs, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	in.bundle = code
+	in.Bundle = code
 	scriptHashes = append(scriptHashes, sha256Source(code))
 	module.WriteString(`<script type="module">` + code + "</script>")
 	edits = append(edits, edit{moduleAt, moduleAt, module.String()})
@@ -244,7 +234,7 @@ func single(site map[string][]byte) ([]byte, *singleInputs, error) {
 		if !inlineExts[path.Ext(p)] {
 			continue
 		}
-		in.data = append(in.data, p)
+		in.Data = append(in.Data, p)
 		fmt.Fprintf(&data, "<script type=\"application/octet-stream\" data-inkling=\"%s\">%s</script>\n",
 			p, base64.StdEncoding.EncodeToString(gzip9(site[p])))
 	}
@@ -254,9 +244,8 @@ func single(site map[string][]byte) ([]byte, *singleInputs, error) {
 	}
 	edits = append(edits, edit{bodyEnd, bodyEnd, data.String()})
 
-	in.csp = singleCSP(cspAttr.value, scriptHashes, styleHashes)
 	if cspAt >= 0 {
-		edits = append(edits, edit{cspAttr.start, cspAttr.end, in.csp})
+		edits = append(edits, edit{cspAttr.start, cspAttr.end, singleCSP(cspAttr.value, scriptHashes, styleHashes)})
 	} else {
 		return nil, nil, fmt.Errorf("%s: no <meta http-equiv=\"Content-Security-Policy\">: inkling.html takes the page's policy and replaces 'self' with the hashes of what it inlines", name)
 	}
