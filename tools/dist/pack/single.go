@@ -59,8 +59,7 @@ func single(site map[string][]byte) ([]byte, *Single, error) {
 	in := &Single{}
 	var edits []edit
 	var scriptHashes, styleHashes []string
-	cspAt := -1 // the CSP meta's content attribute
-	var cspAttr htmlAttr
+	var csp *htmlAttr // the CSP meta's content attribute
 	var entries []string
 	moduleAt := -1 // where the bundled module goes: the first module script
 	classic := map[string]bool{}
@@ -96,9 +95,9 @@ func single(site map[string][]byte) ([]byte, *Single, error) {
 		switch {
 		case t.name == "meta":
 			if v, _ := t.attr("http-equiv"); strings.EqualFold(v, "content-security-policy") {
-				for _, a := range t.attrs {
-					if a.name == "content" {
-						cspAt, cspAttr = a.start, a
+				for i, a := range t.attrs {
+					if a.name == "content" && a.start >= 0 {
+						csp = &t.attrs[i]
 					}
 				}
 			}
@@ -244,11 +243,10 @@ func single(site map[string][]byte) ([]byte, *Single, error) {
 	}
 	edits = append(edits, edit{bodyEnd, bodyEnd, data.String()})
 
-	if cspAt >= 0 {
-		edits = append(edits, edit{cspAttr.start, cspAttr.end, singleCSP(cspAttr.value, scriptHashes, styleHashes)})
-	} else {
+	if csp == nil {
 		return nil, nil, fmt.Errorf("%s: no <meta http-equiv=\"Content-Security-Policy\">: inkling.html takes the page's policy and replaces 'self' with the hashes of what it inlines", name)
 	}
+	edits = append(edits, edit{csp.start, csp.end, singleCSP(csp.value, scriptHashes, styleHashes)})
 	return []byte(applyEdits(src, edits)), in, nil
 }
 
