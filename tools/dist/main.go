@@ -61,10 +61,11 @@ import (
 	"compress/gzip"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"inkling/tools/dist/pack"
@@ -119,15 +120,10 @@ func nodeCheck(code string) error {
 // would, differs by a few per cent either way: the wasm 1% larger here, the
 // weights 4% smaller.)
 func report(out string, res *pack.Result) {
-	names := make([]string, 0, len(res.Files))
-	for p := range res.Files {
-		names = append(names, p)
-	}
-	sort.Strings(names)
 	fmt.Printf("%s/ (version %s):\n", out, res.Version)
 	fmt.Printf("  %-44s %12s %12s\n", "file", "bytes", "Go gzip -9")
 	var total, totalGz int64
-	for _, p := range names {
+	for _, p := range slices.Sorted(maps.Keys(res.Files)) {
 		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p)))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "dist:", err)

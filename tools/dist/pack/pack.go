@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing/fstest"
 
@@ -175,9 +174,7 @@ func Write(out string, files map[string][]byte) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	names := sortedKeys(files)
-	sort.Strings(names)
-	for _, p := range names {
+	for _, p := range sortedKeys(files) {
 		dst := filepath.Join(tmp, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err

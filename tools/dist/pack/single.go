@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -106,7 +107,7 @@ func single(site map[string][]byte) ([]byte, *Single, error) {
 				continue
 			}
 			switch {
-			case contains(rels, "stylesheet"):
+			case slices.Contains(rels, "stylesheet"):
 				p, data, err := file(t, href)
 				if err != nil {
 					return nil, nil, err
@@ -118,7 +119,7 @@ func single(site map[string][]byte) ([]byte, *Single, error) {
 				in.Styles = append(in.Styles, p)
 				styleHashes = append(styleHashes, sha256Source(css))
 				edits = append(edits, edit{t.start, t.end, "<style>" + css + "</style>"})
-			case contains(rels, "icon") || contains(rels, "apple-touch-icon"):
+			case slices.Contains(rels, "icon") || slices.Contains(rels, "apple-touch-icon"):
 				p, data, err := file(t, href)
 				if err != nil {
 					return nil, nil, err
@@ -128,7 +129,7 @@ func single(site map[string][]byte) ([]byte, *Single, error) {
 						edits = append(edits, edit{a.start, a.end, dataURL(p, data)})
 					}
 				}
-			case contains(rels, "manifest") || contains(rels, "preload") || contains(rels, "modulepreload") || contains(rels, "prefetch"):
+			case slices.Contains(rels, "manifest") || slices.Contains(rels, "preload") || slices.Contains(rels, "modulepreload") || slices.Contains(rels, "prefetch"):
 				// An installable app, and early downloads, mean nothing here.
 				edits = append(edits, edit{t.start, t.end, ""})
 			default:
@@ -250,15 +251,6 @@ func single(site map[string][]byte) ([]byte, *Single, error) {
 	return []byte(applyEdits(src, edits)), in, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // singleCSP turns the page's policy into the single file's: 'self' (which
 // from file:// would mean other local files) goes, the inline scripts and
 // styles are allowed by their SHA-256, images may be data: URLs, and a
@@ -285,7 +277,7 @@ func singleCSP(policy string, scripts, styles []string) string {
 		case "style-src":
 			srcs = append(srcs, styles...)
 		case "img-src":
-			if !contains(srcs, "data:") {
+			if !slices.Contains(srcs, "data:") {
 				srcs = append(srcs, "data:")
 			}
 		}
