@@ -27,7 +27,7 @@
 
 import { STRINGS, LANGS, pickLanguage, textIn } from './i18n.js';
 import { engine, model, onStop, LoadError, WEIGHTS_URL } from './engine.js';
-import { Pad, makeBars, showBars, runnerUp } from './pad.js';
+import { Pad, AnswerView, NO_INK } from './pad.js';
 import { initLearn } from './learn.js';
 
 const SW_URL = new URL('../sw.js', import.meta.url); // beside index.html, so it may control it
@@ -37,10 +37,7 @@ const LANG_KEY = 'inkling.lang';
 const $ = (id) => document.getElementById(id);
 const html = document.documentElement;
 const prediction = $('prediction');
-const digitEl = $('digit');
-const verdictEl = $('verdict');
 const statusEl = $('status');
-const announcer = $('announce');
 const seen = $('seen');
 const query = new URLSearchParams(location.search);
 const embedded = query.has('embed');
@@ -53,7 +50,6 @@ if (['light', 'dark'].includes(query.get('theme'))) html.dataset.theme = query.g
 let api = null; // globalThis.inkling once the weights are loaded
 let modelId = 0; // the model answers come from
 let lang = 'en';
-const NO_INK = { digit: -1, noInk: true }; // the answer to a blank pad
 let result = NO_INK; // the last answer shown, re-rendered when the language changes
 let statusMsg = { key: 'loading', args: [] };
 let shown = null; // {input, label}: the test digit on the pad (showDigit), if any
@@ -77,7 +73,7 @@ const pad = new Pad($('pad'), {
     if (why === 'clear') {
       shown = null;
       answer(NO_INK, false);
-      announce(text('sayCleared'));
+      view.announce(text('sayCleared'));
       return;
     }
     answerNow(true);
@@ -135,58 +131,22 @@ function answer(r, speak) {
 
 // ---- the answer ----
 
-const bars = makeBars($('bars'));
-const barList = $('bars');
+const view = new AnswerView({ answer: prediction, digit: $('digit'), verdict: $('verdict'), bars: $('bars'), announce: $('announce') });
 
+// show shows the answer r (announced when speak is true), and for the tests
+// its probabilities and label in #prediction's data-probs and data-label.
 function show(r, speak) {
   result = r;
-  const empty = !!r.noInk || r.digit < 0;
-  const probs = empty ? [] : Array.from(r.probs, Number);
-  const state = empty ? 'empty' : r.unsure ? 'unsure' : 'sure';
-  prediction.dataset.state = state;
-  barList.dataset.state = state;
-  prediction.dataset.digit = state === 'sure' ? String(r.digit) : '';
-  prediction.dataset.probs = empty ? '' : JSON.stringify(probs);
+  const probs = view.show(r, text, speak);
+  prediction.dataset.probs = probs.length ? JSON.stringify(probs) : '';
   prediction.dataset.label = r.label === undefined ? '' : String(r.label);
-
-  let say;
-  if (empty) {
-    digitEl.textContent = '–';
-    verdictEl.textContent = text('drawPrompt');
-  } else if (r.unsure) {
-    const other = runnerUp(probs, r.digit);
-    const head = document.createElement('strong');
-    const maybe = document.createElement('span');
-    head.textContent = text('unsure');
-    maybe.textContent = text('maybe', r.digit, other);
-    digitEl.textContent = `${r.digit}?`;
-    verdictEl.replaceChildren(head, maybe);
-    say = text('sayUnsure', r.digit, other);
-  } else {
-    digitEl.textContent = String(r.digit);
-    verdictEl.textContent = text('sure', Math.round(probs[r.digit] * 100));
-    say = text('sayDigit', r.digit);
-  }
-
-  showBars(bars, probs, r.digit, (d, pct) => text('barLabel', d, pct));
-
   const px = seenImage.data;
   for (let i = 0; i < 784; i++) {
-    const v = empty ? 0 : r.input[i];
+    const v = probs.length ? r.input[i] : 0;
     px[4 * i] = px[4 * i + 1] = px[4 * i + 2] = v;
     px[4 * i + 3] = 255;
   }
   seenCtx.putImageData(seenImage, 0, 0);
-
-  if (speak && say) announce(say);
-}
-
-function announce(message) {
-  // Emptying the region first makes a repeated message be spoken again.
-  announcer.textContent = '';
-  setTimeout(() => {
-    announcer.textContent = message;
-  }, 50);
 }
 
 // ---- clear and undo ----

@@ -31,11 +31,10 @@
 // (Cmd+Z) undoes while the focus is inside the element.
 
 import { engine, model, onStop, LoadError, WEIGHTS_URL, TUTORIAL_URL } from './engine.js';
-import { Pad, makeBars, showBars, runnerUp } from './pad.js';
+import { Pad, AnswerView, NO_INK } from './pad.js';
 import { pickLanguage, textIn } from './i18n.js';
 
 const CSS_URL = new URL('pad.css', import.meta.url).href;
-const NO_INK = { digit: -1, noInk: true };
 const LOAD_MARGIN = '100px'; // start loading when the element is this close to the screen
 const NAMED = { tutorial: TUTORIAL_URL }; // models a page may name instead of giving a URL
 
@@ -68,7 +67,7 @@ export class InklingPad extends HTMLElement {
 
   #root;
   #el = {}; // the shadow root's parts
-  #bars;
+  #view;
   #pad = null; // made when connected
   #saved = []; // the strokes while disconnected
   #observer = null;
@@ -105,7 +104,7 @@ export class InklingPad extends HTMLElement {
     const show = () => (this.#el.frame.hidden = false);
     q('link').addEventListener('load', show);
     q('link').addEventListener('error', show);
-    this.#bars = makeBars(this.#el.bars);
+    this.#view = new AnswerView(this.#el);
     this.#el.undo.addEventListener('click', () => this.undo());
     this.#el.clear.addEventListener('click', () => this.clear());
     this.addEventListener('keydown', (e) => this.#pad?.key(e));
@@ -224,9 +223,8 @@ export class InklingPad extends HTMLElement {
   #changed(why) {
     if (this.#state === 'idle') this.load(); // drawn on before it was seen to be on screen
     if (why === 'clear') {
-      this.#emit(NO_INK);
-      this.#show(NO_INK, false);
-      this.#say(this.#text('sayCleared'));
+      this.#emit(NO_INK, this.#show(NO_INK, false));
+      this.#view.announce(this.#text('sayCleared'));
       return;
     }
     this.#answer(true);
@@ -234,9 +232,7 @@ export class InklingPad extends HTMLElement {
 
   #answer(speak) {
     const r = this.#read();
-    if (!r) return;
-    this.#show(r, speak);
-    this.#emit(r);
+    if (r) this.#emit(r, this.#show(r, speak));
   }
 
   // read answers for the drawing, or returns null when there is none to give
@@ -260,43 +256,17 @@ export class InklingPad extends HTMLElement {
     return r;
   }
 
-  #emit(r) {
-    const empty = !!r.noInk || r.digit < 0;
-    this.#detail = { digit: empty ? -1 : r.digit, probs: empty ? [] : Array.from(r.probs, Number), unsure: !empty && !!r.unsure };
+  // emit dispatches the prediction event for the answer r, shown with the
+  // probabilities probs ([] for a blank pad).
+  #emit(r, probs) {
+    this.#detail = { digit: probs.length ? r.digit : -1, probs, unsure: probs.length > 0 && !!r.unsure };
     this.dispatchEvent(new CustomEvent('prediction', { detail: this.#detail, bubbles: true, composed: true }));
   }
 
+  // show shows the answer r, and returns its probabilities.
   #show(r, speak) {
     this.#result = r;
-    const { answer, digit, verdict } = this.#el;
-    const empty = !!r.noInk || r.digit < 0;
-    const probs = empty ? [] : Array.from(r.probs, Number);
-    const state = empty ? 'empty' : r.unsure ? 'unsure' : 'sure';
-    answer.dataset.state = this.#el.bars.dataset.state = state;
-    answer.dataset.digit = state === 'sure' ? String(r.digit) : '';
-    let say;
-    if (empty) {
-      digit.textContent = '–';
-      verdict.textContent = this.#text('drawPrompt');
-    } else if (r.unsure) {
-      const other = runnerUp(probs, r.digit);
-      digit.textContent = `${r.digit}?`;
-      verdict.textContent = `${this.#text('unsure')}: ${this.#text('maybe', r.digit, other)}`;
-      say = this.#text('sayUnsure', r.digit, other);
-    } else {
-      digit.textContent = String(r.digit);
-      verdict.textContent = this.#text('sure', Math.round(probs[r.digit] * 100));
-      say = this.#text('sayDigit', r.digit);
-    }
-    showBars(this.#bars, probs, r.digit, (d, pct) => this.#text('barLabel', d, pct));
-    if (speak && say) this.#say(say);
-  }
-
-  #say(message) {
-    // Emptying the region first makes a repeated message be spoken again.
-    const el = this.#el.announce;
-    el.textContent = '';
-    setTimeout(() => (el.textContent = message), 50);
+    return this.#view.show(r, (key, ...args) => this.#text(key, ...args), speak);
   }
 
   // ---- state, status and words ----

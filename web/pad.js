@@ -1,7 +1,8 @@
-// pad.js: the drawing pad, shared by the full page (app.js) and
-// <inkling-pad>: pointer, touch and pen input, the strokes, and the hidden
-// canvas that inkling.predict reads. It computes nothing: the caller gives
-// the pixels to Go.
+// pad.js: the drawing pad and the answer, shared by the full page (app.js)
+// and <inkling-pad>: pointer, touch and pen input, the strokes, and the
+// hidden canvas that inkling.predict reads; AnswerView (at the end) shows
+// what predict answers. It computes nothing: the caller gives the pixels to
+// Go.
 //
 // A drawing is a list of strokes, each a list of [x, y] points in pad units
 // (0..1 across the pad). The visible canvas draws them sharply in its CSS
@@ -371,11 +372,70 @@ export class Pad {
   }
 }
 
-// ---- the answer's ten bars, shared by the page and <inkling-pad> ----
+// ---- the answer, shared by the page and <inkling-pad> ----
+
+export const NO_INK = { digit: -1, noInk: true }; // the answer to a blank pad
+
+// An AnswerView shows answers (what predict or classify returns, or NO_INK)
+// in the elements el = {answer, digit, verdict, bars, announce}: answer and
+// bars get data-state (empty, unsure or sure) and answer data-digit (the
+// digit when sure, else ''); digit and verdict show the answer in large and
+// in words; bars, a list element, is filled with ten columns, one per digit,
+// each with its probability as --p (0..1); announce is a live region for
+// screen readers.
+export class AnswerView {
+  #el;
+  #bars;
+
+  constructor(el) {
+    this.#el = el;
+    this.#bars = makeBars(el.bars);
+  }
+
+  // show shows the answer r in the words of text(key, ...args), announcing
+  // it when speak is true, and returns its probabilities ([] for a blank pad).
+  show(r, text, speak) {
+    const { answer, digit, verdict, bars } = this.#el;
+    const empty = !!r.noInk || r.digit < 0;
+    const probs = empty ? [] : Array.from(r.probs, Number);
+    const state = empty ? 'empty' : r.unsure ? 'unsure' : 'sure';
+    answer.dataset.state = bars.dataset.state = state;
+    answer.dataset.digit = state === 'sure' ? String(r.digit) : '';
+    let say;
+    if (empty) {
+      digit.textContent = '–';
+      verdict.textContent = text('drawPrompt');
+    } else if (r.unsure) {
+      const other = runnerUp(probs, r.digit);
+      const head = document.createElement('strong');
+      const maybe = document.createElement('span');
+      head.textContent = text('unsure');
+      maybe.textContent = text('maybe', r.digit, other);
+      digit.textContent = `${r.digit}?`;
+      verdict.replaceChildren(head, maybe);
+      say = text('sayUnsure', r.digit, other);
+    } else {
+      digit.textContent = String(r.digit);
+      verdict.textContent = text('sure', Math.round(probs[r.digit] * 100));
+      say = text('sayDigit', r.digit);
+    }
+    showBars(this.#bars, probs, r.digit, (d, pct) => text('barLabel', d, pct));
+    if (speak && say) this.announce(say);
+    return probs;
+  }
+
+  // announce has screen readers say message.
+  announce(message) {
+    // Emptying the region first makes a repeated message be spoken again.
+    const el = this.#el.announce;
+    el.textContent = '';
+    setTimeout(() => (el.textContent = message), 50);
+  }
+}
 
 // makeBars fills the list element ol with ten columns, one per digit, and
 // returns them for showBars.
-export function makeBars(ol) {
+function makeBars(ol) {
   const bars = [];
   for (let d = 0; d < 10; d++) {
     const li = document.createElement('li');
@@ -398,7 +458,7 @@ export function makeBars(ol) {
 
 // showBars shows the probabilities (empty: none) on the bars, best the top
 // digit; label(d, pct) is each column's accessible name.
-export function showBars(bars, probs, best, label) {
+function showBars(bars, probs, best, label) {
   bars.forEach((b, d) => {
     const p = probs.length ? probs[d] : 0;
     const pct = Math.round(p * 100);
@@ -410,7 +470,7 @@ export function showBars(bars, probs, best, label) {
 }
 
 // runnerUp returns the most probable digit other than top.
-export function runnerUp(probs, top) {
+function runnerUp(probs, top) {
   let best = -1;
   probs.forEach((p, d) => {
     if (d !== top && (best < 0 || p > probs[best])) best = d;
