@@ -2,8 +2,8 @@
 //
 //	go run ./tools/dist [-dir .] [-out dist]    (make dist builds the wasm first)
 //
-// It reads the site from the repository — what make serve serves (index.html,
-// sw.js, web/…) and every weights/*.bin — and writes:
+// It reads the site from the repository — what make serve serves: index.html,
+// sw.js, web/…, weights/*.bin — and writes:
 //
 //	dist/index.html          the page, pointing into v-HASH/
 //	dist/sw.js               the service worker: its VERSION ends in HASH, and

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"testing/fstest"
@@ -20,16 +19,6 @@ func mapFS(files map[string][]byte) fs.FS {
 		m[p] = &fstest.MapFile{Data: d}
 	}
 	return m
-}
-
-// shipped reports whether a file of the repository is part of the site: what
-// make serve serves (site.Allowed: index.html, sw.js, web/** of known
-// types), and every weights/*.bin.
-func shipped(p string) bool {
-	if ok, _ := path.Match("weights/*.bin", p); ok {
-		return true
-	}
-	return site.Allowed(p)
 }
 
 // Read returns the site's files from the repository at fsys, or an error
@@ -66,7 +55,7 @@ func read(fsys fs.FS, skip string) (map[string][]byte, error) {
 			}
 			return nil
 		}
-		if !shipped(p) {
+		if !site.Allowed(p) { // what make serve serves: index.html, sw.js, web/**, weights/*.bin
 			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)

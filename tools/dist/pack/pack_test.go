@@ -230,6 +230,7 @@ func TestRead(t *testing.T) {
 	fsys["weights/model.ckpt"] = &fstest.MapFile{Data: []byte("not shipped")}
 	fsys["web/page_test.go"] = &fstest.MapFile{Data: []byte("not shipped")}
 	fsys["web/.hidden.js"] = &fstest.MapFile{Data: []byte("not shipped")}
+	fsys["weights/.hidden.bin"] = &fstest.MapFile{Data: []byte("not shipped")}
 	files, err := Read(fsys)
 	if err != nil {
 		t.Fatal(err)
