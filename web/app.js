@@ -267,7 +267,6 @@ async function start() {
   api = inkling;
   html.dataset.ready = 'true';
   setStatus(null);
-  pad.redraw();
   if (pad.strokeCount > 0) answerNow(true); // drawn while loading
   if ($('learn') && !embedded) initLearn(page);
   registerWorker();

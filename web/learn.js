@@ -1,8 +1,7 @@
 // Issue #10's part of the full page: see inside the network, why this answer,
 // a real MNIST test digit, teach it your handwriting, tutorial against shipped
-// weights, and a link to the drawing. app.js calls initLearn(page) at ready
-// (see ../plan: page = {api, lang, text, onLanguage, strokes, setStrokes,
-// readInk, onAnswer, setModel, showDigit}).
+// weights, and a link to the drawing. app.js calls initLearn(page) at ready,
+// with the page object its header describes.
 //
 // Go does every number (inkling.inside, steps, occlusion, classify, teach,
 // reset); this module builds the DOM, keeps the person's examples in
@@ -603,7 +602,7 @@ function renderCompare() {
 
 const Q = 255;
 
-export function encodeStrokes(strokes) {
+function encodeStrokes(strokes) {
   const out = [1];
   for (const s of strokes) {
     let pts = [];
@@ -623,7 +622,7 @@ export function encodeStrokes(strokes) {
   return btoa(String.fromCharCode(...out)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export function decodeStrokes(text) {
+function decodeStrokes(text) {
   let b;
   try {
     b = Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
@@ -663,7 +662,7 @@ function buildShare() {
 
 function renderShare() {
   const strokes = page.strokes();
-  const has = strokes.length > 0 && (!current || current.label === undefined);
+  const has = strokes.length > 0; // none while a test digit is shown
   share.link.value = has ? location.href.split('#')[0] + '#d=' + encodeStrokes(strokes) : '';
   share.copy.disabled = !has;
   share.note(() => (has ? '' : page.text('lShareEmpty')));

@@ -27,12 +27,11 @@
 //                          row) on the pad instead of strokes, until the next
 //                          stroke, clear or setStrokes; pad.image is it, or null
 //   pad.setPen(width), pad.setSide(side)  inkling.pen and inkling.side
-//   pad.drawing            whether a stroke is being drawn
 //   pad.redraw()           after a change of colours
 //   pad.destroy()          stops listening (the window's events, resizes)
 
-export const DEFAULT_SIDE = 112; // side of the hidden canvas predict reads, until inkling.side is known
-export const DEFAULT_PEN = 0.07; // pen width until inkling.pen is known
+const DEFAULT_SIDE = 112; // side of the hidden canvas predict reads, until inkling.side is known
+const DEFAULT_PEN = 0.07; // pen width until inkling.pen is known
 const MIN_STEP = 0.002; // points closer than this to the last one are dropped
 
 export class Pad {
@@ -90,10 +89,6 @@ export class Pad {
 
   get strokeCount() {
     return this.#strokes.length;
-  }
-
-  get drawing() {
-    return this.#drawing !== null;
   }
 
   get image() {
