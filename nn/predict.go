@@ -277,10 +277,7 @@ func (p *Predictor) PredictOne(dst, x []float32) int {
 func (p *Predictor) rest(dst []float32) int {
 	p.pool()
 	p.dense()
-	for j, v := range p.hidden {
-		p.act[j] = relu32(float32(v))
-	}
-	p.output(p.logits, p.act)
+	p.output()
 	softmaxExp(p.probs, p.logits)
 	if dst != nil {
 		copy(dst, p.probs)
@@ -408,14 +405,16 @@ func (p *Predictor) dense() {
 	}
 }
 
-// output computes the last dense layer of the first dense output h
-// (Units, after ReLU) into the logits z, as Sequential sums it: the bias,
-// then the non-zero inputs in order.
-func (p *Predictor) output(z, h []float32) {
-	copy(z, p.b2)
-	for i, v := range h {
+// output applies the ReLU to hidden, into act, and computes the last dense
+// layer into logits, as Sequential sums it: the bias, then the non-zero
+// inputs in order.
+func (p *Predictor) output() {
+	copy(p.logits, p.b2)
+	for i, v := range p.hidden {
+		v := relu32(float32(v))
+		p.act[i] = v
 		if v != 0 {
-			madd(z, v, p.w2[i*p.classes:][:p.classes])
+			madd(p.logits, v, p.w2[i*p.classes:][:p.classes])
 		}
 	}
 }
