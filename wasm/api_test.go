@@ -99,7 +99,7 @@ func TestModels(t *testing.T) {
 	defer mustLoad(t)
 	data, err := os.ReadFile("../weights/tutorial.bin")
 	if err != nil {
-		t.Skip("no tutorial weights: ", err)
+		t.Fatal(err, " (weights/tutorial.bin is committed: git checkout -- weights/tutorial.bin)")
 	}
 	res := call(fLoad, uint8Array(data))
 	mustNoError(t, "load tutorial.bin", res)
@@ -400,7 +400,7 @@ func TestTeach(t *testing.T) {
 	defer mustLoad(t)
 	data, err := os.ReadFile("../weights/tutorial.bin")
 	if err != nil {
-		t.Skip("no tutorial weights: ", err)
+		t.Fatal(err, " (weights/tutorial.bin is committed: git checkout -- weights/tutorial.bin)")
 	}
 	mustNoError(t, "load tutorial.bin", call(fLoad, uint8Array(data)))
 	_, input, digits := penInputs(t, 300)
