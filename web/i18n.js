@@ -74,7 +74,9 @@ export const STRINGS = {
     lStep5: '5. The 28 × 28 input',
     lStep6: 'Without steps 1–4',
     lStepsNote: (w, h) => `The box became ${w} × ${h} pixels. Solid: where its centre of mass puts it; dashed: where centring the box would have put it; the cross: the middle.`,
-    lRawNote: (d, pct, real) => `Squeezing the whole pad to 28 × 28 instead, the network would say ${d} (${pct}%) rather than ${real}.`,
+    lRawNote: (d, pct, real) => d === real
+      ? `Squeezing the whole pad to 28 × 28 instead, the network would still say ${d} (${pct}%).`
+      : `Squeezing the whole pad to 28 × 28 instead, the network would say ${d} (${pct}%) rather than ${real}.`,
     lTestSteps: 'A test digit from MNIST is already in this form: only step 5 applies.',
     lRawLabel: 'The whole pad squeezed to 28 × 28 pixels',
     lLayersTitle: 'Inside: what each layer computes',
@@ -180,7 +182,9 @@ export const STRINGS = {
     lStep5: '5. 28 × 28 的輸入',
     lStep6: '不經過步驟 1–4',
     lStepsNote: (w, h) => `邊框變成 ${w} × ${h} 像素。實線：依質心放置的位置；虛線：依邊框置中的位置；十字：正中央。`,
-    lRawNote: (d, pct, real) => `如果直接把整個手寫板縮成 28 × 28，網路會說是 ${d}（${pct}%），而不是 ${real}。`,
+    lRawNote: (d, pct, real) => d === real
+      ? `如果直接把整個手寫板縮成 28 × 28，網路仍會說是 ${d}（${pct}%）。`
+      : `如果直接把整個手寫板縮成 28 × 28，網路會說是 ${d}（${pct}%），而不是 ${real}。`,
     lTestSteps: 'MNIST 的測試數字已經是這種形式：只有步驟 5 適用。',
     lRawLabel: '整個手寫板直接縮成 28 × 28 像素',
     lLayersTitle: '內部：每一層算出什麼',
