@@ -238,6 +238,9 @@ func TestSteps(t *testing.T) {
 	wantError(t, "steps()", call(fSteps), "inkling.steps(rgba, width, height): rgba must be")
 	wantError(t, "steps(3 bytes)", call(fSteps, uint8Array(make([]byte, 3)), 1, 1), "inkling.steps(rgba, width, height): rgba has 3 bytes")
 	wantError(t, "steps(-1)", call(fSteps, uint8Array(nil), -1, 0), "width and height must be whole numbers")
+	// Width or height left out: the message is about them, not the pixels.
+	wantError(t, "steps(rgba)", call(fSteps, uint8Array(make([]byte, 4))), "inkling.steps(rgba, width, height): width and height must be whole numbers")
+	wantError(t, "steps(rgba, 1)", call(fSteps, uint8Array(make([]byte, 4)), 1), "inkling.steps(rgba, width, height): width and height must be whole numbers")
 }
 
 // TestInside checks inside against the network as trained (Sequential's

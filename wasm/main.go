@@ -323,11 +323,15 @@ func image(args []js.Value, f int) any {
 // any: an error of function f, or {digit: -1, noInk: true}.
 func readInk(args []js.Value, f int) any {
 	src, n, ok := bytesArg(args, 0)
-	if !ok || len(args) < 3 {
+	if !ok {
 		return fail(f, "rgba must be a Uint8ClampedArray or Uint8Array (canvas ImageData.data)")
 	}
-	w, okw := intArg(args[1])
-	h, okh := intArg(args[2])
+	var w, h int
+	okw, okh := false, false
+	if len(args) >= 3 {
+		w, okw = intArg(args[1])
+		h, okh = intArg(args[2])
+	}
 	if !okw || !okh || w > ink.MaxSide || h > ink.MaxSide {
 		return fail(f, "width and height must be whole numbers from 0 to 8192")
 	}
