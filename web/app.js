@@ -16,14 +16,18 @@
 //   page.setStrokes(strokes)   replaces it (redraws, predicts, announces)
 //   page.readInk()             {rgba, width, height}: what predict reads
 //   page.onAnswer(cb)          cb(result) after each answer at the end of a
-//                              stroke, undo, clear, setStrokes and setModel:
-//                              what predict returns, or {digit: -1, noInk: true}
-//                              (not the live answers while a stroke is drawn)
+//                              stroke, undo, clear, setStrokes, setModel and
+//                              showDigit: what predict returns (classify's answer
+//                              with the digit's input and label after showDigit),
+//                              or {digit: -1, noInk: true} (not the live answers
+//                              while a stroke is drawn)
 //   page.setModel(id)          answers come from model id from now on; answers again
 //   page.model()               that id
 //   page.showDigit(input, label)  shows a 28×28 test digit (Uint8Array(784), white
-//                              ink on black) on the pad and its classify answer;
-//                              drawing again returns to strokes
+//                              ink on black) on the pad and its classify answer,
+//                              and returns that answer (null on an error, which
+//                              the status line shows); drawing again returns to
+//                              strokes
 
 import { STRINGS, LANGS, pickLanguage, textIn } from './i18n.js';
 import { engine, model, onStop, LoadError, WEIGHTS_URL } from './engine.js';
@@ -112,10 +116,12 @@ function read() {
 }
 
 // answerNow reads the drawing, shows the answer and tells onAnswer's
-// callbacks; speak announces it to screen readers.
+// callbacks; speak announces it to screen readers. It returns the answer, or
+// null (see read).
 function answerNow(speak) {
   const r = read();
   if (r) answer(r, speak);
+  return r;
 }
 
 function answer(r, speak) {
@@ -250,8 +256,7 @@ export const page = {
   showDigit(input, label) {
     shown = { input: Uint8Array.from(input), label };
     pad.showImage(shown.input);
-    const r = read();
-    if (r) show(r, true);
+    return answerNow(true);
   },
 };
 

@@ -323,14 +323,12 @@ async function tryDigit() {
   }
   const i = Math.floor(Math.random() * (digits.length / RECORD));
   const label = digits[i * RECORD];
-  const input = digits.slice(i * RECORD + 1, (i + 1) * RECORD);
-  const r = api.classify(input, modelId);
-  if (!r || r.error) throw new Error(r ? r.error : 'no answer');
-  page.showDigit(input, label);
-  setCurrent({ input, digit: r.digit, probs: r.probs, label, index: i });
-  const n = i + 1;
+  tryNote(() => '');
+  // Its answer also comes to onAnswer, which makes it the current one.
+  const r = page.showDigit(digits.subarray(i * RECORD + 1, (i + 1) * RECORD), label);
+  if (!r) return; // the page's status line says why
   Object.assign(tryNoteEl.dataset, { index: i, label, digit: r.digit });
-  tryNote(() => page.text(r.digit === label ? 'lTryRight' : 'lTryWrong', label, r.digit, n));
+  tryNote(() => page.text(r.digit === label ? 'lTryRight' : 'lTryWrong', label, r.digit, i + 1));
 }
 
 // ---- teach it your handwriting ----

@@ -383,7 +383,7 @@ func TestPageObject(t *testing.T) {
 	eval[bool](p, `import('./web/app.js').then((m) => {
   globalThis.__page = m.page;
   globalThis.__answers = [];
-  m.page.onAnswer((r) => __answers.push({digit: r.digit, noInk: !!r.noInk, probs: r.probs ? Array.from(r.probs) : [], input: r.input ? Array.from(r.input) : []}));
+  m.page.onAnswer((r) => __answers.push({digit: r.digit, noInk: !!r.noInk, probs: r.probs ? Array.from(r.probs) : [], input: r.input ? Array.from(r.input) : [], label: r.label ?? null}));
   return true;
 })`)
 	type got struct {
@@ -391,6 +391,7 @@ func TestPageObject(t *testing.T) {
 		NoInk bool      `json:"noInk"`
 		Probs []float64 `json:"probs"`
 		Input []int     `json:"input"`
+		Label *int      `json:"label"`
 	}
 	answers := func() []got { return eval[[]got](p, `__answers`) }
 
@@ -458,13 +459,20 @@ func TestPageObject(t *testing.T) {
 	}
 
 	// showDigit: the 28×28 image the network saw, shown on the pad and read
-	// by classify; drawing again returns to strokes.
+	// by classify, returned and given to onAnswer with its input and label;
+	// drawing again returns to strokes.
 	n = len(answers())
-	eval[bool](p, `(__page.showDigit(Uint8Array.from(`+mustJSON(t, drawn.Input)+`), 3), true)`)
+	if d := eval[int](p, `__page.showDigit(Uint8Array.from(`+mustJSON(t, drawn.Input)+`), 3).digit`); d != 3 {
+		t.Errorf("showDigit(a 3's input, 3) returned the digit %d, want 3", d)
+	}
 	shown := eval[struct{ Digit, Label string }](p, `(() => { const d = document.getElementById('prediction').dataset; return {Digit: d.digit, Label: d.label}; })()`)
 	if shown.Digit != "3" || shown.Label != "3" {
 		t.Errorf("showDigit(a 3's input, 3): #prediction digit %q label %q, want 3 and 3", shown.Digit, shown.Label)
 	}
+	if a := answers(); len(a) != n+1 || a[n].Digit != 3 || a[n].Label == nil || *a[n].Label != 3 || !slices.Equal(a[n].Input, drawn.Input) {
+		t.Errorf("showDigit(a 3's input, 3): %d new answers, want one, the 3 with its label 3 and input", len(a)-n)
+	}
+	n = len(answers())
 	if len(eval[[]any](p, `__page.strokes()`)) != 0 || p.inkPixels() == 0 || !p.hasInkClass() {
 		t.Errorf("showDigit: the strokes should be gone and the image on the pad (%d inked pixels)", p.inkPixels())
 	}
