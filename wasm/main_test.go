@@ -57,23 +57,20 @@ func drawSeven(w, h int) []byte {
 	return rgba
 }
 
-// all is every function inkling holds.
-var all = impl[:]
-
 // call calls function f (fLoad, fPredict, …) as the page does.
 func call(f int, args ...any) js.Value {
 	vs := make([]js.Value, len(args))
 	for i, a := range args {
 		vs[i] = js.ValueOf(a)
 	}
-	return js.ValueOf(guard(all[f], f)(js.Undefined(), vs))
+	return js.ValueOf(guard(impl[f], f)(js.Undefined(), vs))
 }
 
 func TestPredictBeforeLoad(t *testing.T) {
 	saved := st.models
 	st.models = nil
 	defer func() { st.models = saved }()
-	for f := range all {
+	for f := range impl {
 		if f == fLoad || f == fSteps {
 			continue
 		}
