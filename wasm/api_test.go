@@ -154,7 +154,7 @@ func TestModels(t *testing.T) {
 	for len(st.models) < maxModels {
 		mustNoError(t, "load", call(fLoad, uint8Array(data)))
 	}
-	wantError(t, "one load too many", call(fLoad, uint8Array(data)), "8 models are loaded already")
+	wantError(t, "one load too many", call(fLoad, uint8Array(data)), itoa(maxModels)+" models are loaded already")
 }
 
 // TestClassify: classify reads predict's input as predict reads the drawing,
@@ -237,7 +237,7 @@ func TestSteps(t *testing.T) {
 	}
 	wantError(t, "steps()", call(fSteps), "inkling.steps(rgba, width, height): rgba must be")
 	wantError(t, "steps(3 bytes)", call(fSteps, uint8Array(make([]byte, 3)), 1, 1), "inkling.steps(rgba, width, height): rgba has 3 bytes")
-	wantError(t, "steps(-1)", call(fSteps, uint8Array(nil), -1, 0), "width and height must be whole numbers")
+	wantError(t, "steps(-1)", call(fSteps, uint8Array(nil), -1, 0), "width and height must be whole numbers from 0 to "+itoa(ink.MaxSide))
 	// Width or height left out: the message is about them, not the pixels.
 	wantError(t, "steps(rgba)", call(fSteps, uint8Array(make([]byte, 4))), "inkling.steps(rgba, width, height): width and height must be whole numbers")
 	wantError(t, "steps(rgba, 1)", call(fSteps, uint8Array(make([]byte, 4)), 1), "inkling.steps(rgba, width, height): width and height must be whole numbers")
@@ -476,7 +476,7 @@ func TestTeach(t *testing.T) {
 		{uint8Array(make([]byte, 101*784)), uint8Array(make([]byte, 101))},
 		{js.Global().Get("Float32Array").New(784), lab},
 	} {
-		wantError(t, "teach case "+itoa(i), call(fTeach, args...), "inkling.teach(inputs, labels, model): inputs must be a Uint8Array of n×784 bytes")
+		wantError(t, "teach case "+itoa(i), call(fTeach, args...), "inkling.teach(inputs, labels, model): inputs must be a Uint8Array of n×784 bytes", "n from 1 to "+itoa(maxTeach))
 	}
 	wantError(t, "teach bad model", call(fTeach, good, lab, 3), "inkling.teach(inputs, labels, model): model must be an id")
 	wantError(t, "reset bad model", call(fReset, "0"), "inkling.reset(model): model must be an id")
