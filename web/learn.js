@@ -401,21 +401,22 @@ async function judge(d) {
 // examples, for a build that can learn.)
 const canLearn = () => typeof api.teach === 'function' && typeof api.reset === 'function';
 
-// teachAll fine-tunes every loaded model on the kept examples (the last
-// MAX_TAUGHT; inkling.teach starts from the loaded weights each time, so this
-// is the same whether it runs now or on the next visit), and returns the
-// current model's steps.
-function teachAll() {
-  if (examples.length === 0 || !canLearn()) return null;
-  const inputs = new Uint8Array(examples.length * 784);
-  const labels = new Uint8Array(examples.length);
-  examples.forEach((e, i) => {
+// teachAll fine-tunes the models ids (every loaded one unless given) on the
+// kept examples (the last MAX_TAUGHT; inkling.teach starts from the loaded
+// weights each time, so this is the same whether it runs now or on the next
+// visit), and returns the current model's steps, or null.
+function teachAll(ids = loadedModels()) {
+  const taught = examples.slice(-MAX_TAUGHT);
+  if (taught.length === 0 || !canLearn()) return null;
+  const inputs = new Uint8Array(taught.length * 784);
+  const labels = new Uint8Array(taught.length);
+  taught.forEach((e, i) => {
     inputs.set(e.input, i * 784);
     labels[i] = e.label;
   });
   let mine = null;
-  for (const id of loadedModels()) {
-    const r = api.teach(inputs.subarray(-MAX_TAUGHT * 784), labels.subarray(-MAX_TAUGHT), id);
+  for (const id of ids) {
+    const r = api.teach(inputs, labels, id);
     if (!r || r.error) {
       teach.note(() => page.text('lError', r ? r.error : 'no answer'));
       return null;
@@ -561,15 +562,18 @@ function buildCompare() {
   return compare.part;
 }
 
+// useModel makes the weights chosen (shipped or tutorial) answer, loading
+// the tutorial's the first time.
 async function useModel(which) {
   if (which === 'tutorial' && tutorialId < 0) {
     compare.note(() => page.text('lLoading'));
     const m = await model(TUTORIAL_URL);
-    tutorialId = m.id;
-    if (examples.length) {
-      const r = teachAll(); // the person's examples apply to every model
-      void r;
+    if (tutorialId < 0) {
+      tutorialId = m.id;
+      teachAll([tutorialId]); // the person's examples apply to every model
     }
+    // Shipped chosen again while they loaded: that choice stands.
+    if (compare.part.querySelector('input:checked')?.value !== which) return;
   }
   modelId = which === 'tutorial' ? tutorialId : SHIPPED;
   document.getElementById('learn').dataset.model = which;

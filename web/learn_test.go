@@ -464,6 +464,14 @@ func TestLearn(t *testing.T) {
 			t.Error("weights/tutorial.bin was downloaded before it was chosen")
 		}
 		p.openPart("learn-compare")
+		// Tutorial chosen, then shipped again before its weights have come:
+		// once they have, the shipped weights still answer.
+		eval[bool](p, `(() => { const radio = (v) => document.querySelector('#learn-compare input[value="' + v + '"]');
+  radio('tutorial').click(); radio('shipped').click(); return true; })()`)
+		eval[bool](p, `import('./web/engine.js').then((e) => e.model(e.TUTORIAL_URL)).then(() => new Promise((done) => setTimeout(() => done(true), 50)))`)
+		if a, m := p.answer(), eval[string](p, `document.getElementById('learn').dataset.model`); a.Digit != "9" || m != "shipped" {
+			t.Errorf("tutorial then shipped chosen while the tutorial's weights loaded: the answer %+v, #learn's data-model %q; want the shipped weights' 9", a, m)
+		}
 		p.clickCSS(`#learn-compare input[value="tutorial"]`)
 		if _, err := p.pollAnswer(`a.digit === '3'`, 20*time.Second); err != nil {
 			t.Fatalf("with the tutorial's weights the hooked 9 reads %+v, want 3", p.answer())
