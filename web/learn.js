@@ -10,7 +10,6 @@
 
 import { model, asset, TUTORIAL_URL } from './engine.js';
 
-const SHIPPED = 0; // the model id of weights/model.bin, loaded first
 const RECORD = 785; // web/digits.bin: a label byte, then 28×28 pixels (tools/digits)
 const DB_NAME = 'inkling-learn';
 // The most recent examples taught (as many as inkling.teach takes; the page
@@ -18,7 +17,8 @@ const DB_NAME = 'inkling-learn';
 const MAX_TAUGHT = 100;
 
 let page, api;
-let modelId = SHIPPED; // the model predictions use now
+let shipped = 0; // the model id of the page's own weights (weights/model.bin)
+let modelId = 0; // the model predictions use now
 let tutorialId = -1; // the tutorial weights' id once loaded
 let current = null; // {input: Uint8Array(784), digit, probs, label?} of the answer shown, or null
 let judged = false; // the person has said right or wrong about the current answer
@@ -426,7 +426,7 @@ function teachAll(ids = loadedModels()) {
   return mine;
 }
 
-const loadedModels = () => (tutorialId >= 0 ? [SHIPPED, tutorialId] : [SHIPPED]);
+const loadedModels = () => (tutorialId >= 0 ? [shipped, tutorialId] : [shipped]);
 
 // animate draws the taught digit's probability (and the loss) step by step.
 function animate(steps, label) {
@@ -575,7 +575,7 @@ async function useModel(which) {
     // Shipped chosen again while they loaded: that choice stands.
     if (compare.part.querySelector('input:checked')?.value !== which) return;
   }
-  modelId = which === 'tutorial' ? tutorialId : SHIPPED;
+  modelId = which === 'tutorial' ? tutorialId : shipped;
   document.getElementById('learn').dataset.model = which;
   page.setModel(modelId);
   renderCompare();
@@ -586,7 +586,7 @@ function renderCompare() {
     compare.note(() => (tutorialId < 0 ? '' : page.text('lNoDrawing')));
     return;
   }
-  const a = api.classify(current.input, SHIPPED);
+  const a = api.classify(current.input, shipped);
   const b = api.classify(current.input, tutorialId);
   if (!a || a.error || !b || b.error) return;
   const pct = (r) => Math.round(r.probs[r.digit] * 100);
@@ -718,6 +718,7 @@ function onAnswer(r) {
 export async function initLearn(p) {
   page = p;
   api = p.api;
+  shipped = modelId = p.model();
   const root = document.getElementById('learn');
   if (!root) return;
   root.replaceChildren(el('h2', { text: 'lTitle' }), buildTeach(), buildInside(), buildWhy(), buildTry(), buildCompare(), buildShare());
