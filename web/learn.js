@@ -373,7 +373,8 @@ function renderTeach() {
 async function judge(d) {
   if (!current || judged) return;
   judged = true;
-  const wrong = d >= 0 && d !== current.digit;
+  const { input, digit } = current; // another drawing may come while this is saved
+  const wrong = d >= 0 && d !== digit;
   if (wrong) tally.wrong++;
   else tally.right++;
   renderTeach();
@@ -382,7 +383,7 @@ async function judge(d) {
     teach.note(() => page.text('lThanks'));
     return;
   }
-  const ex = { input: current.input, label: d };
+  const ex = { input, label: d };
   examples.push(ex);
   renderTeach();
   await save('examples', null, ex);
@@ -429,11 +430,14 @@ function teachAll(ids = loadedModels()) {
 const loadedModels = () => (tutorialId >= 0 ? [shipped, tutorialId] : [shipped]);
 
 // animate draws the taught digit's probability (and the loss) step by step.
+// A new lesson or Forget stops the one in progress.
+let animation = 0; // the animation running
 function animate(steps, label) {
+  const run = ++animation;
+  if (steps.length === 0) return; // it read them all right already
   const ctx = teach.chart.getContext('2d');
   const w = teach.chart.width, h = teach.chart.height;
   const maxLoss = Math.max(1e-9, ...steps.map((s) => s.loss));
-  if (steps.length === 0) return; // it read them all right already
   const last = steps[steps.length - 1];
   const first = steps[0];
   teach.chart.dataset.steps = steps.length;
@@ -442,6 +446,7 @@ function animate(steps, label) {
   const reduce = matchMedia('(prefers-reduced-motion: reduce)').matches;
   let shown = reduce ? steps.length : 1;
   const frame = () => {
+    if (run !== animation) return;
     ctx.clearRect(0, 0, w, h);
     const x = (i) => 4 + ((w - 8) * i) / Math.max(1, steps.length - 1);
     const line = (val, colour) => {
@@ -475,6 +480,7 @@ async function forget() {
       return t.objectStore('tally').clear();
     });
   }
+  animation++;
   teach.chart.getContext('2d').clearRect(0, 0, teach.chart.width, teach.chart.height);
   teach.note(() => page.text('lForgot'));
   renderTeach();

@@ -447,6 +447,31 @@ func TestLearn(t *testing.T) {
 		p.checkClean(origin)
 	})
 
+	// Forget while the chart still shows a lesson step by step: the chart
+	// stays blank and the note says what Forget did.
+	t.Run("forget-while-learning", func(t *testing.T) {
+		t.Parallel()
+		p := learnTab(t, desktop, home)
+		if !eval[bool](p, `typeof inkling.teach === 'function'`) {
+			t.Skip("web/inkling.wasm has no inkling.teach: nothing is animated")
+		}
+		p.drawPen(misread)
+		p.clickCSS(`#learn-teach .learn-digit[data-digit="` + strconv.Itoa(misread.label) + `"]`)
+		p.waitFor(`document.getElementById('learn-chart').dataset.p`, "the learning chart")
+		p.clickCSS("#learn-reset")
+		p.waitFor(`document.getElementById('learn-tally').textContent.includes('0 right, 0 wrong; 0 examples')`, "the tally to be reset")
+		// Longer than the lesson's animation: about 60 ms a step.
+		eval[bool](p, `new Promise((done) => setTimeout(() => done(true), 60 * Number(document.getElementById('learn-chart').dataset.steps) + 200))`)
+		if s := eval[int](p, `(() => { const c = document.getElementById('learn-chart'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let s = 0; for (let i = 3; i < d.length; i += 4) s += d[i]; return s; })()`); s != 0 {
+			t.Errorf("after Forget the learning chart was drawn on (alpha sum %d)", s)
+		}
+		if note := p.text("learn-teach-note"); !strings.Contains(note, "Back to the shipped weights") {
+			t.Errorf("after Forget the note says %q", note)
+		}
+		p.checkClean(origin)
+	})
+
 	// Why real data matters: the tutorial's weights, fetched only when
 	// chosen, read the hooked 9 as a 3; the shipped ones as a 9.
 	t.Run("compare", func(t *testing.T) {
