@@ -460,10 +460,6 @@ func code(names []string, name string) byte {
 }
 
 // codeName returns the name whose code is c, or "?" if there is none.
-// (Not inlined: each inlined copy made the page's WebAssembly larger,
-// measured gzipped.)
-//
-//go:noinline
 func codeName(names []string, c byte) string {
 	if int(c) < len(names) {
 		return names[c]

@@ -357,8 +357,6 @@ func readInk(args []js.Value, f int) any {
 }
 
 // floats writes the bytes b (0..255) into x as the network takes them, 0..1.
-//
-//go:noinline
 func floats(x []float32, b []byte) {
 	for i, v := range b {
 		x[i] = float32(v) / 255
