@@ -24,7 +24,7 @@
 // any static host, with no special server header. (Browsers do not run
 // service workers for file:// pages; the page does not register it there.)
 
-const VERSION = 'inkling-v2';
+const VERSION = 'inkling-v3';
 // The folder that holds index.html: this worker's own.
 const SITE = new URL('./', self.location.href);
 const PAGE = new URL('index.html', SITE).href;
@@ -34,6 +34,7 @@ const FILES = [
   'web/engine.js',
   'web/pad.js',
   'web/learn.js',
+  'web/learn-words.js',
   'web/i18n.js',
   'web/style.css',
   'web/wasm_exec.js',

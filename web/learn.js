@@ -9,6 +9,10 @@
 // <details> is opened, and nothing is downloaded until it is asked for.
 
 import { model, asset, TUTORIAL_URL } from './engine.js';
+import { addStrings } from './i18n.js';
+import { LEARN_STRINGS } from './learn-words.js';
+
+addStrings(LEARN_STRINGS);
 
 const RECORD = 785; // web/digits.bin: a label byte, then 28×28 pixels (tools/digits)
 const DB_NAME = 'inkling-learn';
