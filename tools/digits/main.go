@@ -52,7 +52,8 @@ func run(out string, per int) error {
 		return err
 	}
 	// Written to a temporary name and renamed, so a failed run leaves the
-	// old file whole.
+	// old file whole; readable by all, as the page's other files (a
+	// temporary file is made 0600).
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".digits-*")
 	if err != nil {
 		return err
@@ -63,6 +64,9 @@ func run(out string, per int) error {
 		return err
 	}
 	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp.Name(), out); err != nil {

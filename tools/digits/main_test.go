@@ -32,6 +32,35 @@ func TestCommitted(t *testing.T) {
 	}
 }
 
+// TestRun writes the file as the command does: what Encode returns, readable
+// by all (a static server running as another user must be able to send it),
+// and no temporary file left beside it.
+func TestRun(t *testing.T) {
+	_, test, err := mnist.LoadData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Encode(test, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "digits.bin")
+	if err := run(out, 2); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("%s: %d bytes (%v), want the %d Encode returns", out, len(got), err, len(want))
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("%s: mode %v (%v), want -rw-r--r--", out, fi.Mode(), err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("beside digits.bin: %v, want nothing left over", entries)
+	}
+}
+
 // TestEncode checks the format on a small hand-made set: records by class,
 // then by position, label first.
 func TestEncode(t *testing.T) {
