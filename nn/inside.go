@@ -28,10 +28,10 @@ func (p *Predictor) Inside(in *Inside, x []float32) {
 	cout, cin, kh, kw, oh, ow, qh, qw := p.cout, p.cin, p.kh, p.kw, p.oh, p.ow, p.qh, p.qw
 	nf, nc, np := cout*kh*kw*cin, cout*oh*ow, cout*qh*qw
 	// One buffer for the five, Filters first: reused when Filters' capacity
-	// (the buffer's) is enough.
+	// (the buffer's, so Filters alone is not cut to its length) is enough.
 	b := grow(in.Filters[:cap(in.Filters)], nf+nc+np+p.units+p.classes)
 	*in = Inside{
-		Filters: b[:nf:nf], Conv: b[nf : nf+nc : nf+nc], Pooled: b[nf+nc : nf+nc+np : nf+nc+np],
+		Filters: b[:nf], Conv: b[nf : nf+nc : nf+nc], Pooled: b[nf+nc : nf+nc+np : nf+nc+np],
 		Dense: b[nf+nc+np : len(b)-p.classes : len(b)-p.classes], Probs: b[len(b)-p.classes:],
 		Cout: cout, KH: kh, KW: kw, Cin: cin, OH: oh, OW: ow, QH: qh, QW: qw,
 	}

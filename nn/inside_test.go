@@ -106,6 +106,11 @@ func TestInside(t *testing.T) {
 				}
 			}
 		}
+		// Called again with the same Inside, it reuses its buffer.
+		buf := &in.Filters[0]
+		if p.Inside(&in, x[:m.in]); &in.Filters[0] != buf {
+			t.Errorf("config %d: Inside made a new buffer for an Inside it had filled", i)
+		}
 	}
 }
 
