@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -89,6 +90,24 @@ func TestServiceWorkerCache(t *testing.T) {
 	for _, f := range []string{"/index.html", "/web/app.js", "/web/engine.js", "/web/pad.js", "/web/inkling.wasm", "/weights/model.bin"} {
 		if !slices.Contains(first.Paths, f) {
 			t.Errorf("%s is not kept after the first visit (kept: %q)", f, first.Paths)
+		}
+	}
+	// Every file the first visit asked for (the page itself as
+	// /index.html): a module left out of sw.js's FILES stops the page
+	// offline, unless the browser's HTTP cache happens to have it.
+	origin := strings.TrimSuffix(url, "/")
+	requests, _ := p.recorded()
+	for _, u := range requests {
+		path, ok := strings.CutPrefix(u, origin)
+		if !ok || path == "/sw.js" {
+			continue
+		}
+		path, _, _ = strings.Cut(path, "?")
+		if path == "/" {
+			path = "/index.html"
+		}
+		if !slices.Contains(first.Paths, path) {
+			t.Errorf("the first visit asked for %s, which is not kept (sw.js's FILES)", path)
 		}
 	}
 	for _, f := range []string{"/weights/tutorial.bin", "/web/digits.bin"} {
