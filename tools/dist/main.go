@@ -57,8 +57,6 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"flag"
 	"fmt"
 	"maps"
@@ -129,7 +127,7 @@ func report(out string, res *pack.Result) {
 			fmt.Fprintln(os.Stderr, "dist:", err)
 			os.Exit(1)
 		}
-		gz := gzipSize(data)
+		gz := int64(len(pack.Gzip9(data)))
 		fmt.Printf("  %-44s %12s %12s\n", p, commas(int64(len(data))), commas(gz))
 		if p != "inkling.html" {
 			total += int64(len(data))
@@ -140,14 +138,6 @@ func report(out string, res *pack.Result) {
 	fmt.Printf("inkling.html: %s bytes; holds %s; %s; %s; data %s\n", commas(res.Files["inkling.html"]),
 		strings.Join(res.Single.Modules, ", "), strings.Join(res.Single.Scripts, ", "),
 		strings.Join(res.Single.Styles, ", "), strings.Join(res.Single.Data, ", "))
-}
-
-func gzipSize(data []byte) int64 {
-	var b bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-	w.Write(data)
-	w.Close()
-	return int64(b.Len())
 }
 
 func commas(n int64) string {

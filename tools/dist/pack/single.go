@@ -21,8 +21,9 @@ import (
 // its gzip -9, which engine.js decodes instead of fetching.
 var inlineExts = map[string]bool{".wasm": true, ".bin": true}
 
-// gzip9 returns data compressed with gzip at level 9.
-func gzip9(data []byte) []byte {
+// Gzip9 returns data compressed with Go's compress/gzip at its best level,
+// as the single file's inline data holds it.
+func Gzip9(data []byte) []byte {
 	var b bytes.Buffer
 	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
 	w.Write(data)
@@ -236,7 +237,7 @@ func single(site map[string][]byte) ([]byte, *Single, error) {
 		}
 		in.Data = append(in.Data, p)
 		fmt.Fprintf(&data, "<script type=\"application/octet-stream\" data-inkling=\"%s\">%s</script>\n",
-			p, base64.StdEncoding.EncodeToString(gzip9(site[p])))
+			p, base64.StdEncoding.EncodeToString(Gzip9(site[p])))
 	}
 	bodyEnd := strings.LastIndex(strings.ToLower(src), "</body")
 	if bodyEnd < 0 {
