@@ -494,3 +494,24 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestPageWords checks that the English words index.html carries, which show
+// until app.js runs, are i18n.js's: the text of every [data-i18n] element and
+// the aria-label of every [data-i18n-label] one.
+func TestPageWords(t *testing.T) {
+	t.Parallel()
+	p := readyTab(t, desktop, serve(t, nil)+"/")
+	differ := eval[[]string](p, `Promise.all([fetch('index.html').then((r) => r.text()), import('./web/i18n.js')]).then(([html, {STRINGS}]) => {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const out = [];
+  const els = doc.querySelectorAll('[data-i18n], [data-i18n-label]');
+  for (const el of els) {
+    if (el.dataset.i18n && el.textContent !== STRINGS.en[el.dataset.i18n]) out.push(el.dataset.i18n + ': ' + el.textContent);
+    if (el.dataset.i18nLabel && el.getAttribute('aria-label') !== STRINGS.en[el.dataset.i18nLabel]) out.push(el.dataset.i18nLabel + ': ' + el.getAttribute('aria-label'));
+  }
+  return els.length > 5 ? out : ['only ' + els.length + ' elements with data-i18n'];
+})`)
+	for _, d := range differ {
+		t.Errorf("index.html differs from i18n.js's English: %s", d)
+	}
+}
