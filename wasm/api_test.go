@@ -92,15 +92,22 @@ func wantError(t *testing.T, what string, res js.Value, want ...string) {
 	}
 }
 
+// tutorialWeights returns weights/tutorial.bin, the tutorial's weights.
+func tutorialWeights(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile("../weights/tutorial.bin")
+	if err != nil {
+		t.Fatal(err, " (weights/tutorial.bin is committed: git checkout -- weights/tutorial.bin)")
+	}
+	return data
+}
+
 // TestModels loads the tutorial's weights beside the shipped ones and reads
 // the same drawing with each.
 func TestModels(t *testing.T) {
 	mustLoad(t)
 	defer mustLoad(t)
-	data, err := os.ReadFile("../weights/tutorial.bin")
-	if err != nil {
-		t.Fatal(err, " (weights/tutorial.bin is committed: git checkout -- weights/tutorial.bin)")
-	}
+	data := tutorialWeights(t)
 	res := call(fLoad, uint8Array(data))
 	mustNoError(t, "load tutorial.bin", res)
 	if id := res.Get("model").Int(); id != 1 {
@@ -401,10 +408,7 @@ func TestImageArgs(t *testing.T) {
 func TestTeach(t *testing.T) {
 	mustLoad(t)
 	defer mustLoad(t)
-	data, err := os.ReadFile("../weights/tutorial.bin")
-	if err != nil {
-		t.Fatal(err, " (weights/tutorial.bin is committed: git checkout -- weights/tutorial.bin)")
-	}
+	data := tutorialWeights(t)
 	mustNoError(t, "load tutorial.bin", call(fLoad, uint8Array(data)))
 	_, input, digits := penInputs(t, 300)
 	var x, labels []byte
