@@ -24,7 +24,7 @@ let page, api;
 let shipped = 0; // the model id of the page's own weights (weights/model.bin)
 let modelId = 0; // the model predictions use now
 let tutorialId = -1; // the tutorial weights' id once loaded
-let current = null; // {input: Uint8Array(784), digit, probs, label?} of the answer shown, or null
+let current = null; // {input: Uint8Array(784), digit, label?} of the answer shown, or null
 let judged = false; // the person has said right or wrong about the current answer
 let examples = []; // [{input, label}], as kept in IndexedDB
 let tally = { right: 0, wrong: 0 };
@@ -722,7 +722,7 @@ function update() {
 // digit's (classify, with its label).
 function onAnswer(r) {
   if (!r || r.noInk || r.digit < 0 || !r.input) setCurrent(null);
-  else setCurrent({ input: Uint8Array.from(r.input), digit: r.digit, probs: Array.from(r.probs), label: r.label });
+  else setCurrent({ input: Uint8Array.from(r.input), digit: r.digit, label: r.label });
 }
 
 export async function initLearn(p) {
