@@ -145,7 +145,7 @@ function buildInside() {
   const raw = canvas('learn-raw', 28, 28, 'lRawLabel');
   const stepsNote = el('p', { cls: 'learn-note' });
   const rawNote = el('p', { cls: 'learn-note', id: 'learn-raw-note' });
-  inside = { filters, conv, pooled, dense, stepBoxes, raw, stepsNote: live(stepsNote), rawNote: live(rawNote) };
+  inside = { filters, conv, pooled, dense, stepBoxes, raw, note: live(stepsNote), rawNote: live(rawNote), draw: drawInside };
   inside.part = section('learn-inside', 'lInsideTitle',
     el('h3', { text: 'lStepsTitle' }),
     el('p', { text: 'lStepsIntro' }),
@@ -165,11 +165,11 @@ function drawInside() {
   if (!current) {
     for (const c of [inside.conv, inside.pooled, inside.dense, inside.raw, ...inside.stepBoxes]) ctx(c).clearRect(0, 0, c.width, c.height);
     inside.rawNote(() => '');
-    inside.stepsNote(() => page.text('lNoDrawing'));
+    inside.note(() => page.text('lNoDrawing'));
   }
   const r = api.inside(current ? current.input : new Uint8Array(784), modelId);
   if (!r || r.error) {
-    inside.stepsNote(() => page.text('lError', r ? r.error : 'no answer'));
+    inside.note(() => page.text('lError', r ? r.error : 'no answer'));
     return;
   }
   paintGrid(ctx(inside.filters), r.filters, r.cout, r.kh, r.kw, 8, true);
@@ -191,14 +191,14 @@ function drawSteps() {
     paintGray(tmp.getContext('2d'), current.input, 28, 28);
     inputC.imageSmoothingEnabled = false;
     inputC.drawImage(tmp, 0, 0, 112, 112);
-    inside.stepsNote(() => page.text('lTestSteps'));
+    inside.note(() => page.text('lTestSteps'));
     inside.rawNote(() => '');
     return;
   }
   const ink = page.readInk();
   const s = api.steps(ink.rgba, ink.width, ink.height);
   if (!s || s.error || s.noInk) {
-    inside.stepsNote(() => (s && s.noInk ? page.text('lNoDrawing') : page.text('lError', s ? s.error : 'no answer')));
+    inside.note(() => (s && s.noInk ? page.text('lNoDrawing') : page.text('lError', s ? s.error : 'no answer')));
     return;
   }
   // 1: the drawing as predict reads it, with the ink's box.
@@ -245,7 +245,7 @@ function drawSteps() {
   placedC.moveTo(48, 56);
   placedC.lineTo(64, 56);
   placedC.stroke();
-  inside.stepsNote(() => page.text('lStepsNote', s.bw, s.bh));
+  inside.note(() => page.text('lStepsNote', s.bw, s.bh));
   // 6: without these steps: the whole pad squeezed to 28×28 by the browser.
   const rc = inside.raw.getContext('2d', { willReadFrequently: true });
   rc.clearRect(0, 0, 28, 28);
@@ -267,7 +267,7 @@ let why;
 function buildWhy() {
   const map = canvas('learn-why-map', 28, 28, 'lWhyLabel');
   const note = el('p', { cls: 'learn-note' });
-  why = { map, note: live(note) };
+  why = { map, note: live(note), draw: drawWhy };
   why.part = section('learn-why', 'lWhyTitle', el('p', { text: 'lWhyIntro' }), el('figure', { cls: 'learn-map' }, map), note);
   return why.part;
 }
@@ -563,7 +563,7 @@ function buildCompare() {
     return el('label', {}, input, el('span', { text: key }));
   };
   const noteEl = el('p', { id: 'learn-compare-note', 'aria-live': 'polite' });
-  compare = { note: live(noteEl) };
+  compare = { note: live(noteEl), draw: renderCompare };
   compare.part = section('learn-compare', 'lCompareTitle',
     el('p', { text: 'lCompareIntro' }),
     el('fieldset', { cls: 'learn-models' }, el('legend', { text: 'lModelLegend' }),
@@ -705,16 +705,20 @@ function setCurrent(c) {
 function update() {
   renderTeach();
   renderShare();
-  for (const [part, draw, note] of [[inside.part, drawInside, inside.stepsNote], [why.part, drawWhy, why.note], [compare.part, renderCompare, compare.note]]) {
-    if (!part.open) continue;
-    try {
-      draw();
-    } catch (err) {
-      // A web/inkling.wasm older than this page (no inside, say): said in
-      // the part, and the rest of the page goes on.
-      console.warn('inkling:', err);
-      note(() => errText(err));
-    }
+  for (const part of [inside, why, compare]) drawPart(part);
+}
+
+// drawPart draws one of the parts that compute (inside, why, compare) for
+// the current answer, if it is open.
+function drawPart({ part, draw, note }) {
+  if (!part.open) return;
+  try {
+    draw();
+  } catch (err) {
+    // A web/inkling.wasm older than this page (no inside, say): said in
+    // the part, and the rest of the page goes on.
+    console.warn('inkling:', err);
+    note(() => errText(err));
   }
 }
 
@@ -732,7 +736,8 @@ export async function initLearn(p) {
   const root = document.getElementById('learn');
   if (!root) return;
   root.replaceChildren(el('h2', { text: 'lTitle' }), buildTeach(), buildInside(), buildWhy(), buildTry(), buildCompare(), buildShare());
-  for (const part of [inside.part, why.part, compare.part]) part.addEventListener('toggle', () => part.open && update());
+  // Opening a part draws it (and no other).
+  for (const p of [inside, why, compare]) p.part.addEventListener('toggle', () => drawPart(p));
   root.hidden = false;
   page.onLanguage(() => renders.forEach((r) => r()));
   page.onAnswer(onAnswer);
