@@ -300,8 +300,9 @@ func checkBundle(code string) error {
 
 // escapeScript makes JavaScript safe inside an inline <script>: each
 // "</script" and "<!--" in a comment, string, template or regular expression
-// gets a backslash after its "<"-part ("<\/script", "<\!--"), which changes
-// no value. One in code proper (which would be odd JavaScript) is an error.
+// gets its second character escaped ("<\/script", "<\x21--"), which changes
+// no value, in a regular expression with the u flag too (where "\!" would
+// not parse). One in code proper (which would be odd JavaScript) is an error.
 func escapeScript(name, src string) (string, error) {
 	lower := strings.ToLower(src)
 	if !strings.Contains(lower, "</script") && !strings.Contains(lower, "<!--") {
@@ -312,9 +313,9 @@ func escapeScript(name, src string) (string, error) {
 		return "", fmt.Errorf("%s: %w", name, err)
 	}
 	var edits []edit
-	for _, seq := range []string{"</script", "<!--"} {
+	for _, e := range []struct{ seq, esc string }{{"</script", `\/`}, {"<!--", `\x21`}} {
 		for off := 0; ; {
-			i := strings.Index(lower[off:], seq)
+			i := strings.Index(lower[off:], e.seq)
 			if i < 0 {
 				break
 			}
@@ -323,10 +324,10 @@ func escapeScript(name, src string) (string, error) {
 			k := sort.Search(len(toks), func(k int) bool { return toks[k].end > i })
 			if k < len(toks) && toks[k].start <= i {
 				if kind := toks[k].kind; kind == tIdent || kind == tNumber || kind == tPunct {
-					return "", fmt.Errorf("%s:%d: %q in code would end the inline <script> early", name, lineOf(src, i), src[i:i+len(seq)])
+					return "", fmt.Errorf("%s:%d: %q in code would end the inline <script> early", name, lineOf(src, i), src[i:i+len(e.seq)])
 				}
 			}
-			edits = append(edits, edit{i + 1, i + 1, "\\"})
+			edits = append(edits, edit{i + 1, i + 2, e.esc})
 		}
 	}
 	return applyEdits(src, edits), nil
