@@ -559,7 +559,10 @@ function buildCompare() {
   const radio = (value, key) => {
     const input = el('input', { type: 'radio', name: 'learn-model', value });
     if (value === 'shipped') input.checked = true;
-    input.addEventListener('change', () => input.checked && useModel(value).catch((err) => compare.note(() => errText(err))));
+    input.addEventListener('change', () => input.checked && useModel(value).catch((err) => {
+      compare.note(() => errText(err));
+      checkModel(); // the weights that still answer
+    }));
     return el('label', {}, input, el('span', { text: key }));
   };
   const noteEl = el('p', { id: 'learn-compare-note', 'aria-live': 'polite' });
@@ -583,12 +586,21 @@ async function useModel(which) {
       teachAll([tutorialId]); // the person's examples apply to every model
     }
     // Shipped chosen again while they loaded: that choice stands.
-    if (compare.part.querySelector('input:checked')?.value !== which) return;
+    if (compare.part.querySelector('input:checked')?.value !== which) {
+      renderCompare();
+      return;
+    }
   }
   modelId = which === 'tutorial' ? tutorialId : shipped;
   document.getElementById('learn').dataset.model = which;
   page.setModel(modelId);
   renderCompare();
+}
+
+// checkModel checks the radio button of the weights that answer now.
+function checkModel() {
+  const which = modelId === tutorialId ? 'tutorial' : 'shipped';
+  compare.part.querySelector(`input[value="${which}"]`).checked = true;
 }
 
 function renderCompare() {

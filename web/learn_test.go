@@ -7,6 +7,7 @@ package web
 // against the shipped ones, and a link to the drawing.
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -519,6 +520,32 @@ func TestLearn(t *testing.T) {
 			t.Errorf("back to the shipped weights the hooked 9 reads %+v", p.answer())
 		}
 		p.checkClean(origin)
+	})
+
+	// The tutorial's weights missing on the server: the note says so, and
+	// the shipped weights' button is checked again, as they still answer.
+	t.Run("compare-missing", func(t *testing.T) {
+		t.Parallel()
+		origin := serve(t, func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/weights/tutorial.bin" {
+					http.NotFound(w, r)
+					return
+				}
+				h.ServeHTTP(w, r)
+			})
+		})
+		p := learnTab(t, desktop, origin+"/")
+		p.drawPen(hookedNine)
+		p.openPart("learn-compare")
+		p.clickCSS(`#learn-compare input[value="tutorial"]`)
+		p.waitFor(`document.getElementById('learn-compare-note').textContent.includes('404')`, "the note that weights/tutorial.bin is missing")
+		if checked := eval[string](p, `document.querySelector('#learn-compare input:checked').value`); checked != "shipped" {
+			t.Errorf("after the tutorial's weights failed to load, the %q button is checked, want shipped", checked)
+		}
+		if a := p.answer(); a.Digit != "9" {
+			t.Errorf("after the tutorial's weights failed to load, the hooked 9 reads %+v", a)
+		}
 	})
 
 	// Share: the link redraws the same strokes in a new tab, with the same
