@@ -352,8 +352,8 @@ function buildTeach() {
   reset.addEventListener('click', () => forget().catch(report));
   const chart = canvas('learn-chart', 240, 72, 'lChartLabel');
   const tallyEl = el('p', { id: 'learn-tally' });
-  const noteEl = el('p', { id: 'learn-teach-note', 'aria-live': 'polite' });
-  teach = { right, buttons, chart, reset, tally: live(tallyEl), note: live(noteEl) };
+  const noteEl = el('p', { id: 'learn-teach-note', 'aria-live': 'polite', tabindex: -1 });
+  teach = { right, buttons, chart, reset, noteEl, tally: live(tallyEl), note: live(noteEl) };
   teach.part = section('learn-teach', 'lTeachTitle',
     el('p', { text: 'lTeachIntro' }),
     el('div', { cls: 'learn-judge', role: 'group', label: 'lJudgeLabel' },
@@ -366,9 +366,14 @@ function buildTeach() {
 
 function renderTeach() {
   const can = !!current && !judged;
+  const forgotten = examples.length === 0 && tally.right + tally.wrong === 0;
+  // A button disabled while it has the keyboard focus drops it to the page:
+  // the focus goes to the note, which says what happened, first.
+  const a = document.activeElement;
+  if ((!can && (a === teach.right || teach.buttons.includes(a))) || (forgotten && a === teach.reset)) teach.noteEl.focus();
   teach.right.disabled = !can;
   for (const b of teach.buttons) b.disabled = !can;
-  teach.reset.disabled = examples.length === 0 && tally.right + tally.wrong === 0;
+  teach.reset.disabled = forgotten;
   teach.tally(() => page.text('lTally', tally.right, tally.wrong, examples.length));
 }
 

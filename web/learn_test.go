@@ -404,8 +404,14 @@ func TestLearn(t *testing.T) {
 		if a := p.answer(); a.Digit != "0" {
 			t.Fatalf("a held-out 0 reads %+v after teaching", a)
 		}
-		p.clickCSS("#learn-right")
+		// By keyboard: the button, disabled once pressed, hands the focus
+		// to the note rather than dropping it to the page.
+		eval[bool](p, `(document.getElementById('learn-right').focus(), document.activeElement.id === 'learn-right')`)
+		p.key("\r", false) // Enter
 		p.waitFor(`document.getElementById('learn-tally').textContent.includes('1 right, 1 wrong')`, "the tally to count a right answer")
+		if focus := eval[string](p, `document.activeElement.id`); focus != "learn-teach-note" {
+			t.Errorf("after Right by keyboard the focus is on %q, want the teach note", focus)
+		}
 
 		// Reload: the example is taught again and the tally kept.
 		p.openReady(home)
