@@ -36,10 +36,11 @@ type TeachStep struct {
 // examples always give the same weights. Each step takes the gradient of
 // the examples' mean cross-entropy, all of them in one batch (crossEntropy,
 // as Sequential's training does), and applies it with Adam; the layers
-// before the last stay as they are. Each step runs every example through
-// the network once, as PredictOne does.
+// before the last stay as they are, so each example runs through them once,
+// and each step computes only the last layer (from the first dense layer's
+// output, as PredictOne does).
 func (p *Predictor) Teach(dst []TeachStep, x []float32, y []uint8, lr float64) int {
-	n, in, k := len(y), p.h*p.w*p.cin, p.classes
+	n, in, k, u := len(y), p.h*p.w*p.cin, p.classes, p.units+1
 	if n == 0 || len(x) != n*in {
 		panic("nn: Predictor.Teach: x must hold the len(y) ≥ 1 examples of y")
 	}
@@ -50,6 +51,16 @@ func (p *Predictor) Teach(dst []TeachStep, x []float32, y []uint8, lr float64) i
 		p.dlogit = make([]float32, k)
 	}
 	p.Reset()
+	// Each example's first dense output, and the 1 after it (the bias's
+	// input): the last layer's inputs, which Teach does not change.
+	if cap(p.taught) < n*u {
+		p.taught = make([]float32, n*u)
+	}
+	acts := p.taught[:n*u]
+	for e := range n {
+		p.PredictOne(nil, x[e*in:][:in])
+		copy(acts[e*u:][:u], p.act[:u])
+	}
 	a, d := p.adam, p.dlogit
 	a.LR, a.t = lr, 0
 	clear(a.m[0])
@@ -61,17 +72,19 @@ func (p *Predictor) Teach(dst []TeachStep, x []float32, y []uint8, lr float64) i
 		clear(g)
 		var sum, worst float64
 		for e := range n {
-			p.PredictOne(nil, x[e*in:][:in])
+			act := acts[e*u:][:u]
+			p.lastLayer(act[:u-1])
 			l, _ := crossEntropy(d, p.logits, y[e:e+1], k)
 			sum += l
 			worst = max(worst, l)
-			for j, v := range p.act[:len(p.act)+1] { // and the 1 after it
+			for j, v := range act {
 				if v != 0 {
 					madd(g[j*k:][:k], v/float32(n), d)
 				}
 			}
 		}
 		if s > 0 {
+			softmaxExp(p.probs, p.logits) // the last example's, as PredictOne gives them
 			dst[s-1] = TeachStep{sum / float64(n), p.probs[y[n-1]]}
 		}
 		if s == len(dst) || worst < teachLoss {

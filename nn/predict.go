@@ -90,6 +90,7 @@ type Predictor struct {
 	made   []float32
 	adam   *Adam
 	dlogit []float32
+	taught []float32 // (N, Units+1) the examples' first dense outputs, each with a 1 after it
 }
 
 // predictorFamily is the architecture a Predictor runs, for error messages.
@@ -405,14 +406,21 @@ func (p *Predictor) dense() {
 	}
 }
 
-// output applies the ReLU to hidden, into act, and computes the last dense
-// layer into logits, as Sequential sums it: the bias, then the non-zero
-// inputs in order.
+// output applies the ReLU to hidden into act, and computes the last dense
+// layer from it.
 func (p *Predictor) output() {
-	copy(p.logits, p.b2)
 	for i, v := range p.hidden {
-		v := relu32(float32(v))
-		p.act[i] = v
+		p.act[i] = relu32(float32(v))
+	}
+	p.lastLayer(p.act)
+}
+
+// lastLayer computes the last dense layer into logits from act, the first
+// dense layer's output, as Sequential sums it: the bias, then the non-zero
+// inputs in order.
+func (p *Predictor) lastLayer(act []float32) {
+	copy(p.logits, p.b2)
+	for i, v := range act {
 		if v != 0 {
 			madd(p.logits, v, p.w2[i*p.classes:][:p.classes])
 		}
