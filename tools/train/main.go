@@ -1,3 +1,5 @@
+//go:build !js
+
 // Command train reproduces the Keras MNIST tutorial in Go and writes the
 // compact weights the web page uses.
 //
@@ -10,6 +12,10 @@
 // adds pictures (samples, history, confusion matrix, mistakes) and
 // metrics.json. Ctrl-C saves a checkpoint; -resume continues from it. Run it
 // with -h for every flag.
+//
+// It builds natively only (go:build !js, every file): nn leaves
+// Sequential.Summary out of WebAssembly builds, where the page has no use
+// for it, so that `GOOS=js GOARCH=wasm go vet ./...` skips the trainer.
 package main
 
 import (
