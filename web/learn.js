@@ -353,12 +353,14 @@ function buildTeach() {
   const chart = canvas('learn-chart', 240, 72, 'lChartLabel');
   const tallyEl = el('p', { id: 'learn-tally' });
   const noteEl = el('p', { id: 'learn-teach-note', 'aria-live': 'polite', tabindex: -1 });
-  teach = { right, buttons, chart, reset, noteEl, tally: live(tallyEl), note: live(noteEl) };
+  // The chart shows only once there is a lesson to show.
+  const figure = el('figure', { id: 'learn-chart-figure', hidden: '' }, chart, el('figcaption', { text: 'lChartKey' }));
+  teach = { right, buttons, chart, figure, reset, noteEl, tally: live(tallyEl), note: live(noteEl) };
   teach.part = section('learn-teach', 'lTeachTitle',
     el('p', { text: 'lTeachIntro' }),
     el('div', { cls: 'learn-judge', role: 'group', label: 'lJudgeLabel' },
       right, el('span', { text: 'lWrongIs' }), el('span', { cls: 'learn-digits' }, ...buttons)),
-    noteEl, el('figure', {}, chart, el('figcaption', { text: 'lChartKey' })), tallyEl, reset);
+    noteEl, teach.figure, tallyEl, reset);
   if (!canLearn()) teach.part.append(el('p', { id: 'learn-cannot', cls: 'learn-note', text: 'lCannotLearn' }));
   teach.part.open = true;
   return teach.part;
@@ -449,6 +451,7 @@ function animate(steps, label) {
   const maxLoss = Math.max(1e-9, ...steps.map((s) => s.loss));
   const last = steps[steps.length - 1];
   const first = steps[0];
+  teach.figure.hidden = false;
   teach.chart.dataset.steps = steps.length;
   teach.chart.dataset.p = last.p.toFixed(4);
   const say = () => page.text('lTaught', label, Math.round(first.p * 100), steps.length, Math.round(last.p * 100));
@@ -491,6 +494,7 @@ async function forget() {
   }
   animation++;
   teach.chart.getContext('2d').clearRect(0, 0, teach.chart.width, teach.chart.height);
+  teach.figure.hidden = true;
   teach.note(() => page.text('lForgot'));
   renderTeach();
   page.setModel(modelId);

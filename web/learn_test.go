@@ -375,6 +375,10 @@ func TestLearn(t *testing.T) {
 		}
 		want := strconv.Itoa(misread.label)
 		taught := before // what the misread digit should read as after teaching
+		chartHidden := func() bool { return eval[bool](p, `document.getElementById('learn-chart-figure').hidden`) }
+		if !chartHidden() {
+			t.Error("the learning chart shows before any lesson")
+		}
 		p.clickCSS(`#learn-teach .learn-digit[data-digit="` + want + `"]`)
 		if learns {
 			if _, err := p.pollAnswer(`a.digit === '`+want+`'`, 10*time.Second); err != nil {
@@ -387,6 +391,9 @@ func TestLearn(t *testing.T) {
 				t.Errorf("the chart shows %q steps", steps)
 			}
 			t.Logf("taught in %s steps, p(%s) = %s", steps, want, eval[string](p, `document.getElementById('learn-chart').dataset.p`))
+			if chartHidden() {
+				t.Error("the learning chart is hidden after a lesson")
+			}
 		} else {
 			p.waitFor(`document.getElementById('learn-teach-note').textContent.includes('cannot learn')`, "the note that it cannot learn")
 			if a := p.answer(); a != before {
@@ -430,6 +437,9 @@ func TestLearn(t *testing.T) {
 		// Forget: the shipped weights' answer again, nothing kept.
 		p.clickCSS("#learn-reset")
 		p.waitFor(`document.getElementById('learn-tally').textContent.includes('0 right, 0 wrong; 0 examples')`, "the tally to be reset")
+		if !chartHidden() {
+			t.Error("the learning chart still shows after Forget")
+		}
 		if a := p.answer(); a != before {
 			t.Errorf("after Forget the digit reads %+v, want the shipped weights' %+v", a, before)
 		}
