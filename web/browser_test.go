@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -349,6 +350,12 @@ func (p *tab) recorded() (requests, errors []string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.requests...), append([]string(nil), p.errors...)
+}
+
+// asked reports whether the page has requested a URL ending in path.
+func (p *tab) asked(path string) bool {
+	requests, _ := p.recorded()
+	return slices.ContainsFunc(requests, func(u string) bool { return strings.HasSuffix(u, path) })
 }
 
 // do runs actions in the tab, failing the test on error.

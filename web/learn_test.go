@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -302,11 +301,7 @@ func TestLearn(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := learnTab(t, desktop, home)
-		asked := func() bool {
-			requests, _ := p.recorded()
-			return slices.ContainsFunc(requests, func(u string) bool { return strings.HasSuffix(u, "/web/digits.bin") })
-		}
-		if asked() {
+		if p.asked("/web/digits.bin") {
 			t.Error("web/digits.bin was downloaded before it was asked for")
 		}
 		p.openPart("learn-try")
@@ -339,7 +334,7 @@ func TestLearn(t *testing.T) {
 				t.Errorf("%d: the pad shows nothing", round)
 			}
 		}
-		if !asked() {
+		if !p.asked("/web/digits.bin") {
 			t.Error("no request for web/digits.bin")
 		}
 		if len(seenIdx) < 3 {
@@ -498,11 +493,7 @@ func TestLearn(t *testing.T) {
 		if a := p.answer(); a.Digit != "9" {
 			t.Fatalf("the shipped weights read the hooked 9 as %+v", a)
 		}
-		tutorialAsked := func() bool {
-			requests, _ := p.recorded()
-			return slices.ContainsFunc(requests, func(u string) bool { return strings.HasSuffix(u, "/weights/tutorial.bin") })
-		}
-		if tutorialAsked() {
+		if p.asked("/weights/tutorial.bin") {
 			t.Error("weights/tutorial.bin was downloaded before it was chosen")
 		}
 		p.openPart("learn-compare")
@@ -518,7 +509,7 @@ func TestLearn(t *testing.T) {
 		if _, err := p.pollAnswer(`a.digit === '3'`, 20*time.Second); err != nil {
 			t.Fatalf("with the tutorial's weights the hooked 9 reads %+v, want 3", p.answer())
 		}
-		if !tutorialAsked() {
+		if !p.asked("/weights/tutorial.bin") {
 			t.Error("no request for weights/tutorial.bin")
 		}
 		p.waitFor(`document.getElementById('learn-compare-note').textContent.includes('Shipped weights: 9')`, "the note with both answers")

@@ -128,9 +128,9 @@ func TestPage(t *testing.T) {
 		}
 		// A blank pad, nothing drawn yet: no digit.
 		p.wantEmpty("blank pad")
-		requests, _ := p.recorded()
 		for _, want := range []string{"/web/app.js", "/web/inkling.wasm", "/weights/model.bin"} {
-			if !slices.ContainsFunc(requests, func(u string) bool { return strings.HasSuffix(u, want) }) {
+			if !p.asked(want) {
+				requests, _ := p.recorded()
 				t.Errorf("no request for %s among %q", want, requests)
 			}
 		}
