@@ -466,7 +466,7 @@ func TestLearn(t *testing.T) {
 		t.Parallel()
 		p := learnTab(t, desktop, home)
 		if !eval[bool](p, `typeof inkling.teach === 'function'`) {
-			t.Skip("web/inkling.wasm has no inkling.teach: nothing is animated")
+			t.Fatal("web/inkling.wasm has no inkling.teach: nothing is animated")
 		}
 		p.drawPen(misread)
 		p.clickCSS(`#learn-teach .learn-digit[data-digit="` + strconv.Itoa(misread.label) + `"]`)
