@@ -2,8 +2,9 @@
 GO        ?= go
 GOROOT    := $(shell $(GO) env GOROOT)
 ADDR      ?= 127.0.0.1:8080
-# go test under GOOS=js GOARCH=wasm runs the tests in Node through this folder's go_js_wasm_exec.
-WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
+# go test under GOOS=js GOARCH=wasm runs the tests in Node through the go_js_wasm_exec on
+# PATH: wasm/node's, Go's own plus the imports of nn's SIMD kernel (nn/simd.wat).
+WASM_PATH := $(CURDIR)/wasm/node:$(PATH)
 # Packages that also compile to WebAssembly; their tests run under Node too.
 WASM_PKGS := ./mnist/... ./nn/... ./wasm/...
 
@@ -19,7 +20,7 @@ WASM_PKGS := ./mnist/... ./nn/... ./wasm/...
 WASM_ENV   := GOOS=js GOARCH=wasm GOEXPERIMENT=nogreenteagc
 WASM_FLAGS := -trimpath -ldflags="-s -w -buildid=" -gcflags="all=-l -B" -gcflags=inkling/...=
 
-.PHONY: help test vet test-native test-wasm wasm serve dist train tutorial bench bench-page fuzz clean
+.PHONY: help test vet test-native test-wasm wasm simd serve dist train tutorial bench bench-page fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -34,12 +35,16 @@ vet: ## gofmt, go vet (native and wasm)
 test-native: wasm ## go test ./... (native; the page tests use the built wasm)
 	$(GO) test ./...
 
-test-wasm: ## the wasm-capable packages' tests, compiled to wasm, run in Node
-	PATH="$(WASM_PATH)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm $(GO) test $(WASM_PKGS)
+test-wasm: ## the wasm-capable packages' tests, compiled to wasm, run in Node (nn's twice: with and without SIMD)
+	PATH="$(WASM_PATH)" GOROOT="$(GOROOT)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm $(GO) test $(WASM_PKGS)
+	PATH="$(WASM_PATH)" GOROOT="$(GOROOT)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm INKLING_NOSIMD=1 $(GO) test ./nn/...
 
 wasm: ## build web/inkling.wasm and copy the matching wasm_exec.js beside it
 	$(WASM_ENV) $(GO) build $(WASM_FLAGS) -o web/inkling.wasm ./wasm
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js
+
+simd: ## assemble nn/simd.wat (the network in WebAssembly SIMD) into nn/simd_code.go; needs wat2wasm (wabt)
+	$(GO) run ./tools/simd
 
 serve: wasm ## build the wasm, then serve the page at http://$(ADDR)/
 	$(GO) run ./tools/serve -addr $(ADDR)

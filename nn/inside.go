@@ -54,7 +54,12 @@ func (p *Predictor) Inside(in *Inside, x []float32) {
 		}
 		conv = conv[oh*ow:]
 	}
-	in.Digit = p.rest(in.Probs)
+	p.pool()
+	if !p.simd.run(p, x) { // as PredictOne
+		p.dense()
+		p.relu()
+	}
+	in.Digit = p.answer(in.Probs)
 	copy(in.Dense, p.act)
 	// The pooled maps, from the conv2d maps: row r of a channel's pooled
 	// map is the maximum over ph rows of its conv2d map, pw columns at a time.

@@ -39,13 +39,23 @@ import (
 // On a digit drawn on the page, about 70 of the tutorial's 169 pooled cells
 // see ink, and about 1,300 of the 5,408 dense rows take part.
 //
+// # In the browser
+//
+// Go compiled to WebAssembly computes one float at a time. In a browser, for
+// the tutorial's shapes, steps 1 and 2 run instead in a small WebAssembly
+// SIMD module, simd.wat, four floats at a time (see SIMD and simd_js.go):
+// the same steps on the same buffers, about 4.5× faster (BENCHMARKS.md).
+//
 // # Rounding
 //
 // The dense sums of step 2 run in float64 (base included), the rest in
 // float32 as Sequential's. On the 1,000 first MNIST test images the
 // probabilities then lie within 1e-6 of an exact (float64) evaluation of the
 // network, closer than Sequential's own, whose float32 sum over 5,408 rows
-// strays by up to about 3e-6: the two differ by no more than that.
+// strays by up to about 3e-6: the two differ by no more than that. The SIMD
+// module sums step 2 in float32, four rows at a time; its conv2d sums are
+// the Go path's, bit for bit. Its probabilities lie within 1.5e-6 of the
+// exact ones on the same images (TestPredictorMNIST under Node).
 //
 // Inputs must be finite; NaN or infinite inputs give unspecified outputs. A
 // Predictor keeps scratch buffers, so it allocates nothing per call and is not
@@ -91,6 +101,8 @@ type Predictor struct {
 	adam   *Adam
 	dlogit []float32
 	taught []float32 // (N, Units+1) the examples' first dense outputs, each with a 1 after it
+
+	simd *simdNet // the network in WebAssembly SIMD, when the browser runs it (simd_js.go); nil elsewhere
 }
 
 // predictorFamily is the architecture a Predictor runs, for error messages.
@@ -237,6 +249,7 @@ func newPredictor(cfg Config, infos []LayerInfo, vals [][]float32) (*Predictor, 
 			}
 		}
 	}
+	p.simd = newSIMD(p)
 	return p, nil
 }
 
@@ -259,6 +272,11 @@ func (p *Predictor) Config() Config {
 // Classes is the size of one output: the number of classes.
 func (p *Predictor) Classes() int { return p.classes }
 
+// SIMD tells whether p's predictions run in the WebAssembly SIMD kernel
+// (simd.wat): in a browser with SIMD, for the tutorial's shapes. Elsewhere
+// they run in Go.
+func (p *Predictor) SIMD() bool { return p.simd != nil && simdReady() }
+
 // ParamCount is the number of parameter values (Keras's count_params).
 func (p *Predictor) ParamCount() int { return p.nparams }
 
@@ -270,15 +288,19 @@ func (p *Predictor) PredictOne(dst, x []float32) int {
 		panic("nn: Predictor.PredictOne: " + strconv.Itoa(len(x)) + " inputs and " + strconv.Itoa(len(dst)) + " outputs, want " +
 			strconv.Itoa(p.h*p.w*p.cin) + " and " + strconv.Itoa(p.classes))
 	}
-	p.convolve(x)
-	return p.rest(dst)
+	if !p.simd.run(p, x) {
+		p.convolve(x)
+		p.pool()
+		p.dense()
+		p.relu()
+	}
+	return p.answer(dst)
 }
 
-// rest is PredictOne after convolve.
-func (p *Predictor) rest(dst []float32) int {
-	p.pool()
-	p.dense()
-	p.output()
+// answer is PredictOne after the first dense layer: the last dense layer and
+// softmax, from act.
+func (p *Predictor) answer(dst []float32) int {
+	p.lastLayer(p.act)
 	softmaxExp(p.probs, p.logits)
 	if dst != nil {
 		copy(dst, p.probs)
@@ -406,13 +428,11 @@ func (p *Predictor) dense() {
 	}
 }
 
-// output applies the ReLU to hidden into act, and computes the last dense
-// layer from it.
-func (p *Predictor) output() {
+// relu applies the ReLU to hidden into act.
+func (p *Predictor) relu() {
 	for i, v := range p.hidden {
 		p.act[i] = relu32(float32(v))
 	}
-	p.lastLayer(p.act)
 }
 
 // lastLayer computes the last dense layer into logits from act, the first

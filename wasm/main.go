@@ -11,11 +11,13 @@
 //	                 the page hands to predict (ink.PadSide)
 //
 //	inkling.load(bytes: Uint8Array)
-//	    → {ok: true, model: id, params: number, meta: {key: value, …}} | {error}
+//	    → {ok: true, model: id, params: number, meta: {key: value, …}, simd: boolean}
+//	    | {error}
 //	    Builds a network from the bytes of a model file (weights/model.bin,
 //	    weights/tutorial.bin) and adds it: ids are 0, 1, 2, … in load order,
 //	    at most 8 models. Every `model` argument below is such an id, optional,
-//	    0 when left out or undefined.
+//	    0 when left out or undefined. simd: the model runs in WebAssembly SIMD
+//	    (nn/simd.wat), which needs the imports web/engine.js gives.
 //	inkling.predict(rgba: Uint8ClampedArray | Uint8Array, width, height, model?)
 //	    → {digit: 0..9, probs: number[10], unsure: boolean, input: Uint8Array(784)}
 //	    | {digit: -1, noInk: true} | {error}
@@ -247,7 +249,7 @@ func load(args []js.Value, _ int) any {
 	for _, e := range meta {
 		kv.Set(e[0], e[1])
 	}
-	return object("ok", true, "model", len(st.models)-1, "params", m.ParamCount(), "meta", kv)
+	return object("ok", true, "model", len(st.models)-1, "params", m.ParamCount(), "meta", kv, "simd", m.SIMD())
 }
 
 // modelArg returns the model args[i] names by the id load returned; model 0

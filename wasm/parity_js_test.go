@@ -21,6 +21,9 @@ func TestParityJS(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := shippedPredictor(t)
+	if !p.SIMD() && os.Getenv("INKLING_NOSIMD") != "1" {
+		t.Fatal("the SIMD kernel did not run: run the wasm through wasm/node/go_js_wasm_exec, which gives it its imports")
+	}
 	const rec = 784 + 2*10*4
 	if len(ref) == 0 || len(ref)%rec != 0 {
 		t.Fatalf("%s: %d bytes is not a whole number of %d-byte records", file, len(ref), rec)
@@ -44,7 +47,7 @@ func TestParityJS(t *testing.T) {
 				}
 				d := math.Abs(float64(probs[pass][k] - q))
 				maxDiff[pass] = max(maxDiff[pass], d)
-				if d > 1e-6 {
+				if d > parityTol {
 					t.Fatalf("image %d (pass %d): probability of %d is %v in wasm, %v natively", i, pass, k, probs[pass][k], q)
 				}
 			}
@@ -53,5 +56,5 @@ func TestParityJS(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("parity over %d images: max |Δp| %.3g as given, %.3g through the preprocessing", n, maxDiff[0], maxDiff[1])
+	t.Logf("parity (SIMD %v) over %d images: max |Δp| %.3g as given, %.3g through the preprocessing", p.SIMD(), n, maxDiff[0], maxDiff[1])
 }

@@ -4,7 +4,7 @@
 // bytes.
 //
 //   engine() → Promise<api>          globalThis.inkling, once web/inkling.wasm runs
-//   model(url) → Promise<{id, params, meta}>
+//   model(url) → Promise<{id, params, meta, simd}>
 //                                    loads a model file, once per absolute URL
 //   asset(path) → Promise<ArrayBuffer>
 //                                    a file of the site (a path relative to the
@@ -115,6 +115,7 @@ async function start() {
   const source = el ? inflate(el, WASM_NAME) : download(url);
   source.catch(() => {}); // reported below, after wasm_exec.js's own errors
   const go = new (await goClass())();
+  go.importObject.inkling = simdImports(go);
   const instance = await instantiate(go, await source, url);
   const exited = { done: false };
   go.run(instance).then(
@@ -137,6 +138,28 @@ async function goClass() {
   }
   if (typeof globalThis.Go !== 'function') throw new LoadError('errNoGo');
   return globalThis.Go;
+}
+
+// simdImports are the imports through which Go runs its network in
+// WebAssembly SIMD (nn/simd_js.go): Go hands over the kernel's code, compiled
+// here over Go's own memory, then calls it. A browser without SIMD answers 0,
+// and Go computes the network itself.
+function simdImports(go) {
+  let net = null;
+  return {
+    kernel(ptr, len) {
+      try {
+        const memory = go._inst.exports.mem;
+        const module = new WebAssembly.Module(new Uint8Array(memory.buffer, ptr, len));
+        net = new WebAssembly.Instance(module, { inkling: { memory } }).exports.net;
+        return 1;
+      } catch (err) {
+        console.info('inkling: no WebAssembly SIMD here; the network runs without it:', err.message);
+        return 0;
+      }
+    },
+    net: (desc) => net(desc),
+  };
 }
 
 // instantiate compiles the module from a Response (streaming when the server
@@ -210,5 +233,5 @@ async function loadModel(href) {
   const r = api.load(new Uint8Array(await bytes));
   if (!r || r.error) throw new LoadError('errModel', r ? r.error : 'no answer', siteName(href));
   // Until the API's version 2, load returns no id: one model, number 0.
-  return { id: Number.isInteger(r.model) ? r.model : 0, params: Number(r.params) || 0, meta: r.meta || {} };
+  return { id: Number.isInteger(r.model) ? r.model : 0, params: Number(r.params) || 0, meta: r.meta || {}, simd: r.simd === true };
 }

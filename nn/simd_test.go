@@ -1,0 +1,31 @@
+package nn
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestSIMDGenerated checks that simd_code.go holds simd.wat as wat2wasm
+// assembles it (go run ./tools/simd writes it). It needs wat2wasm (WABT);
+// under CI=true its absence fails the test.
+func TestSIMDGenerated(t *testing.T) {
+	if _, err := exec.LookPath("wat2wasm"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("wat2wasm is not installed (Debian: apt-get install wabt); .ci/run installs it")
+		}
+		t.Skip("wat2wasm is not installed (Debian: apt-get install wabt)")
+	}
+	out := filepath.Join(t.TempDir(), "simd.wasm")
+	if b, err := exec.Command("wat2wasm", "simd.wat", "-o", out).CombinedOutput(); err != nil {
+		t.Fatalf("wat2wasm simd.wat: %v\n%s", err, b)
+	}
+	code, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(code) != simdWasm {
+		t.Errorf("simd_code.go (%d bytes) is not simd.wat assembled (%d bytes): run go run ./tools/simd", len(simdWasm), len(code))
+	}
+}
