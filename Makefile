@@ -35,9 +35,9 @@ vet: ## gofmt, go vet (native and wasm)
 test-native: wasm ## go test ./... (native; the page tests use the built wasm)
 	$(GO) test ./...
 
-test-wasm: ## the wasm-capable packages' tests, compiled to wasm, run in Node (nn's twice: with and without SIMD)
+test-wasm: ## the wasm-capable packages' tests, compiled to wasm, run in Node (nn and mnist twice: with and without SIMD)
 	PATH="$(WASM_PATH)" GOROOT="$(GOROOT)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm $(GO) test $(WASM_PKGS)
-	PATH="$(WASM_PATH)" GOROOT="$(GOROOT)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm INKLING_NOSIMD=1 $(GO) test ./nn/...
+	PATH="$(WASM_PATH)" GOROOT="$(GOROOT)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm INKLING_NOSIMD=1 $(GO) test ./nn/... ./mnist/...
 
 wasm: ## build web/inkling.wasm and copy the matching wasm_exec.js beside it
 	$(WASM_ENV) $(GO) build $(WASM_FLAGS) -o web/inkling.wasm ./wasm

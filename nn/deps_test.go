@@ -15,7 +15,7 @@ import (
 // kilobytes, gzipped).
 var wasmImports = []string{
 	"errors", "io", "math", "math/bits", "math/rand/v2", "strconv", "strings",
-	"sync", "sync/atomic", "runtime", "slices", "sort", "unsafe",
+	"sync", "sync/atomic", "runtime", "slices", "sort", "unsafe", "inkling/internal/simd",
 }
 
 // TestWasmImports builds the import graph of nn for GOOS=js GOARCH=wasm and

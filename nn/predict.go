@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"unsafe"
+
+	"inkling/internal/simd"
 )
 
 // A Predictor runs a trained network of the Keras tutorial's family,
@@ -43,7 +45,7 @@ import (
 //
 // Go compiled to WebAssembly computes one float at a time. In a browser, for
 // the tutorial's shapes, steps 1 and 2 run instead in a small WebAssembly
-// SIMD module, simd.wat, four floats at a time (see SIMD and simd_js.go):
+// SIMD module, internal/simd/simd.wat, four floats at a time (see SIMD):
 // the same steps on the same buffers, about 4.5× faster (BENCHMARKS.md).
 //
 // # Rounding
@@ -273,9 +275,9 @@ func (p *Predictor) Config() Config {
 func (p *Predictor) Classes() int { return p.classes }
 
 // SIMD tells whether p's predictions run in the WebAssembly SIMD kernel
-// (simd.wat): in a browser with SIMD, for the tutorial's shapes. Elsewhere
+// (internal/simd): in a browser with SIMD, for the tutorial's shapes. Elsewhere
 // they run in Go.
-func (p *Predictor) SIMD() bool { return p.simd != nil && simdReady() }
+func (p *Predictor) SIMD() bool { return p.simd != nil && simd.Ready() }
 
 // ParamCount is the number of parameter values (Keras's count_params).
 func (p *Predictor) ParamCount() int { return p.nparams }

@@ -16,13 +16,13 @@ import (
 // Sequential's than Sequential's own float32 rounding explains.
 const predictTol = 1e-6
 
-// simdTol is predictTol for the WebAssembly SIMD kernel (simd.wat), which
+// simdTol is predictTol for the WebAssembly SIMD kernel (internal/simd), which
 // sums the first dense layer in float32, as Sequential does.
 const simdTol = 3e-6
 
 // tolerance is p's predictTol or simdTol, as p runs in this build and host.
 func tolerance(p *Predictor) float64 {
-	if p.simd != nil && simdReady() {
+	if p.SIMD() {
 		return simdTol
 	}
 	return predictTol

@@ -393,12 +393,17 @@ func float32s(v []float32) js.Value {
 // bytes, 0..255.
 func bytesOf(v []float32) js.Value {
 	b := st.view[:len(v)]
-	for i, x := range v {
-		b[i] = byte(x*255 + 0.5)
-	}
+	toBytes(b, v)
 	a := jsUint8Array.New(len(b))
 	js.CopyBytesToJS(a, b)
 	return a
+}
+
+// toBytes writes the values v (0..1) into b as bytes, 0..255.
+func toBytes(b []byte, v []float32) {
+	for i, x := range v[:len(b)] {
+		b[i] = byte(x*255 + 0.5)
+	}
 }
 
 // bytesArg returns a plain Uint8Array over the bytes of args[i], and their

@@ -240,7 +240,70 @@ func TestWasmAPI(t *testing.T) {
 		}
 	})
 
-	// 10,000 predictions: memory stays flat.
+	// The page's inkling.predict is web/engine.js's fast path over Go's
+	// exports (wasm/fast.go); Go's own predict is kept as predict.go. They
+	// must answer alike, to the last bit, on drawings of every kind: the
+	// drawn 5, random scribbles of random sizes, blank and tiny canvases,
+	// views into larger buffers, and both typed arrays.
+	t.Run("fast", func(t *testing.T) {
+		t.Parallel()
+		p := drawnDigit(t)
+		type report struct {
+			Fast     bool     `json:"fast"`
+			Calls    int      `json:"calls"`
+			Digits   int      `json:"digits"`
+			NoInk    int      `json:"noInk"`
+			Errors   int      `json:"errors"`
+			Mismatch []string `json:"mismatch"`
+		}
+		r := eval[report](p, `(() => {
+  const out = { fast: typeof inkling.predict.go === 'function', calls: 0, digits: 0, noInk: 0, errors: 0, mismatch: [] };
+  const show = (r) => JSON.stringify(r, (k, v) => (v instanceof Uint8Array ? Array.from(v) : v));
+  const check = (name, ...args) => {
+    const a = show(inkling.predict(...args)), b = show(inkling.predict.go(...args));
+    out.calls++;
+    const r = JSON.parse(b);
+    if (r.error) out.errors++; else if (r.noInk) out.noInk++; else out.digits++;
+    if (a !== b && out.mismatch.length < 5) out.mismatch.push(name + ': fast ' + a.slice(0, 200) + ' go ' + b.slice(0, 200));
+  };
+  const S = inkling.side;
+  check('the drawn 5', __good, S, S);
+  check('the drawn 5, model 0', __good, S, S, 0);
+  check('the drawn 5, no such model', __good, S, S, 7);
+  check('the drawn 5 as a Uint8Array', new Uint8Array(__good), S, S);
+  check('blank', new Uint8ClampedArray(4 * S * S), S, S);
+  check('1×1', new Uint8ClampedArray(4), 1, 1);
+  check('0×0', new Uint8ClampedArray(0), 0, 0);
+  const big = new Uint8ClampedArray(__good.length + 100);
+  big.set(__good, 36);
+  check('a view at offset 36', big.subarray(36, 36 + __good.length), S, S);
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; i < 150; i++) {
+    const w = 1 + Math.floor(rnd() * 300), h = 1 + Math.floor(rnd() * 300);
+    const c = new OffscreenCanvas(w, h), ctx = c.getContext('2d');
+    ctx.lineWidth = 1 + rnd() * Math.max(w, h) / 8;
+    ctx.lineCap = 'round';
+    ctx.beginPath();
+    for (let k = 0, n = 1 + Math.floor(rnd() * 6); k < n; k++) ctx.lineTo(rnd() * w, rnd() * h);
+    ctx.stroke();
+    check('scribble ' + i + ' (' + w + '×' + h + ')', ctx.getImageData(0, 0, w, h).data, w, h);
+  }
+  return out;
+})()`)
+		if !r.Fast {
+			t.Fatal("inkling.predict has no .go: web/engine.js did not install its fast path")
+		}
+		for _, m := range r.Mismatch {
+			t.Error(m)
+		}
+		if r.Digits < 100 || r.NoInk < 3 || r.Errors < 1 {
+			t.Errorf("%d calls: %d digits, %d without ink, %d errors; the cases meant more of each", r.Calls, r.Digits, r.NoInk, r.Errors)
+		}
+		t.Logf("%d calls alike: %d digits, %d without ink, %d errors", r.Calls, r.Digits, r.NoInk, r.Errors)
+	})
+
+	// 10,000 predictions (each by both paths): memory stays flat.
 	t.Run("memory", func(t *testing.T) {
 		t.Parallel()
 		p := drawnDigit(t)
@@ -270,7 +333,13 @@ func TestWasmAPI(t *testing.T) {
 		run := func(n int) int {
 			return eval[int](p, fmt.Sprintf(`(() => {
   let fives = 0;
-  for (let i = 0; i < %d; i++) if (inkling.predict(__good, inkling.side, inkling.side).digit === 5) fives++;
+  for (let i = 0; i < %d; i++) {
+    // The page's fast path and Go's own predict, which holds its answers'
+    // JavaScript values until Go's collector frees them.
+    const fast = inkling.predict(__good, inkling.side, inkling.side);
+    const slow = inkling.predict.go(__good, inkling.side, inkling.side);
+    if (fast.digit === 5 && slow.digit === 5) fives++;
+  }
   return fives;
 })()`, n))
 		}

@@ -334,6 +334,46 @@ func TestRGBAMatchesGray(t *testing.T) {
 	}
 }
 
+// TestRGBAMatchesGrayRandom compares the two paths on random ink of random
+// sizes, with boxes of every width modulo 4 and touching every edge. In the
+// browser build, FromRGBA resamples in internal/simd's kernel and FromGray in
+// Go, so this checks the kernel against Go, bit for bit.
+func TestRGBAMatchesGrayRandom(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 6))
+	g := make([]float32, Size*Size)
+	c := make([]float32, Size*Size)
+	var pg, pc Preprocessor
+	for i := range 300 {
+		w, h := 1+rng.IntN(160), 1+rng.IntN(160)
+		gray := make([]byte, w*h)
+		// A random rectangle of random ink, sometimes sparse, sometimes faint.
+		x0, y0 := rng.IntN(w), rng.IntN(h)
+		x1, y1 := x0+1+rng.IntN(w-x0), y0+1+rng.IntN(h-y0)
+		density := rng.Float64()
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				if rng.Float64() < density {
+					gray[y*w+x] = byte(rng.IntN(256))
+				}
+			}
+		}
+		errG := pg.FromGray(g, gray, w, h)
+		errC := pc.FromRGBA(c, grayToRGBA(gray, rng), w, h)
+		if errG != errC {
+			t.Fatalf("case %d (%d×%d, ink in [%d,%d)×[%d,%d)): errors %v, %v", i, w, h, x0, x1, y0, y1, errG, errC)
+		}
+		for j := range g {
+			if g[j] != c[j] {
+				t.Fatalf("case %d (%d×%d, ink in [%d,%d)×[%d,%d)): pixel %d: gray %v, RGBA %v", i, w, h, x0, x1, y0, y1, j, g[j], c[j])
+			}
+		}
+		if errG == nil && pg.Info() != pc.Info() {
+			t.Fatalf("case %d: Info %+v, %+v", i, pg.Info(), pc.Info())
+		}
+	}
+}
+
 func TestNoInk(t *testing.T) {
 	t.Parallel()
 	const side = 280

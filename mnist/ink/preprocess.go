@@ -62,6 +62,7 @@ type Preprocessor struct {
 	tx   [Box]tap           // horizontal taps
 	ty   [Box]tap           // vertical taps
 	info Info               // about the last successful call
+	simd simdScratch        // for resample in WebAssembly SIMD, in the browser (simd_js.go)
 }
 
 // Info describes the last call that returned no error.

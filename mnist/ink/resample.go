@@ -37,6 +37,9 @@ func (p *Preprocessor) resample(src []byte, stride, step, bw, bh, ow, oh, long i
 	tx, ty := p.tx[:ow], p.ty[:oh]
 	taps(tx, ow, bw, long)
 	taps(ty, oh, bh, long)
+	if step == 4 && p.simdResample(src, stride, bw, ow, oh, long) {
+		return // the same sums, in internal/simd's kernel (the browser)
+	}
 
 	// rows[y*ow+k]: the ink of source row y over output column k, in
 	// ink·parts; at most 255·long, which fits.

@@ -1,8 +1,8 @@
 // run.js runs a Go WebAssembly program (a test binary) in Node, as Go's
 // GOROOT/lib/wasm/wasm_exec_node.js does, with one addition: the two
-// imports through which the nn package runs its SIMD kernel (nn/simd_js.go),
-// as web/engine.js gives them in the browser. Set INKLING_NOSIMD=1 to refuse
-// the kernel, so that the Go code path is the one tested.
+// imports through which Go runs inkling's SIMD kernels (internal/simd), as
+// web/engine.js gives them in the browser. Set INKLING_NOSIMD=1 to refuse
+// the kernels, so that the Go code is the one tested.
 'use strict';
 
 const path = require('path');
@@ -29,16 +29,16 @@ go.argv = process.argv.slice(2);
 go.env = Object.assign({ TMPDIR: require('os').tmpdir() }, process.env);
 go.exit = process.exit;
 
-let net = null;
+let run = null;
 go.importObject.inkling = {
   kernel(ptr, len) {
     if (process.env.INKLING_NOSIMD === '1') return 0;
     const memory = go._inst.exports.mem;
     const module = new WebAssembly.Module(new Uint8Array(memory.buffer, ptr, len));
-    net = new WebAssembly.Instance(module, { inkling: { memory } }).exports.net;
+    run = new WebAssembly.Instance(module, { inkling: { memory } }).exports.run;
     return 1;
   },
-  net: (desc) => net(desc),
+  run: (f, desc) => run(f, desc),
 };
 
 WebAssembly.instantiate(fs.readFileSync(process.argv[2]), go.importObject).then((result) => {

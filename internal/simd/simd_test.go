@@ -1,4 +1,4 @@
-package nn
+package simd
 
 import (
 	"os"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestSIMDGenerated checks that simd_code.go holds simd.wat as wat2wasm
+// TestSIMDGenerated checks that code.go holds simd.wat as wat2wasm
 // assembles it (go run ./tools/simd writes it). It needs wat2wasm (WABT);
 // under CI=true its absence fails the test.
 func TestSIMDGenerated(t *testing.T) {
@@ -21,11 +21,11 @@ func TestSIMDGenerated(t *testing.T) {
 	if b, err := exec.Command("wat2wasm", "simd.wat", "-o", out).CombinedOutput(); err != nil {
 		t.Fatalf("wat2wasm simd.wat: %v\n%s", err, b)
 	}
-	code, err := os.ReadFile(out)
+	wasm, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(code) != simdWasm {
-		t.Errorf("simd_code.go (%d bytes) is not simd.wat assembled (%d bytes): run go run ./tools/simd", len(simdWasm), len(code))
+	if string(wasm) != code {
+		t.Errorf("code.go (%d bytes) is not simd.wat assembled (%d bytes): run go run ./tools/simd", len(code), len(wasm))
 	}
 }

@@ -1,30 +1,47 @@
-;; The Predictor's network in WebAssembly SIMD, for the browser.
+;; inkling's WebAssembly SIMD kernels, for the browser.
 ;;
-;; Go compiles to WebAssembly without SIMD, one float at a time. This small
-;; module does the two heavy parts of a prediction, the conv2d with its max
-;; pooling and the first dense layer, four floats at a time, on the
-;; Predictor's own buffers in Go's memory, which it imports. The Go side
-;; (simd_js.go) hands it one descriptor and reads back the first dense
-;; layer's pre-activation; the rest (ReLU, the last dense layer, softmax) is
-;; Go's, as on the scalar path (predict.go), which this follows step by step:
+;; Go compiles to WebAssembly without SIMD, one number at a time, and its
+;; code runs several times slower than the same loop written for WebAssembly
+;; directly. This small module does the two heaviest loops of a prediction,
+;; four numbers at a time, on Go's own buffers in Go's memory, which it
+;; imports. Go hands it a descriptor (the addresses and sizes it needs)
+;; through run(f, desc); see simd_js.go. Each function follows a Go function
+;; step by step and gives its results (see each one); the Go code runs where
+;; this module cannot (a browser without SIMD, natively, other shapes).
 ;;
-;;  1. conv2d and max_pooling2d, one pooled cell at a time, only where the
-;;     cell's 4×4 input patch holds ink: each of the cell's four conv2d
-;;     outputs sums its nine products in the kernel's order, starting from 0,
-;;     as the scalar path does (it skips zero inputs, whose products add ±0
-;;     to the sum and so change nothing), then the maximum, bias and ReLU;
-;;  2. the channels whose pooled value differs from blank (relu(bias)) are
-;;     listed with their difference and their row of the first dense kernel;
-;;  3. hidden = base + Σ difference · row, four rows a pass, in float32 (the
-;;     scalar path sums in float64).
+;;   run(0, desc): net, the Predictor's conv2d, pooling and first dense
+;;                 layer (nn/predict.go)
+;;   run(1, desc): resample, the preprocessing's area averaging of an RGBA
+;;                 box (mnist/ink/resample.go)
 ;;
-;; It handles the tutorial's shapes: one input channel, a 3×3 kernel, 2×2
-;; pooling, and channels and units in multiples of 4 (the Go side checks).
-;; Assembled into simd_code.go by `go run ./tools/simd` (`make simd`).
+;; Assembled into code.go by `go run ./tools/simd` (`make simd`).
 (module
   (import "inkling" "memory" (memory 0))
 
-  ;; net runs steps 1–3 for the descriptor at $d, eleven i32s (byte
+  (func (export "run") (param $f i32) (param $d i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $f))
+      (then (call $net (local.get $d)))
+      (else (call $resample (local.get $d)))))
+
+  ;; net is the Predictor's network up to the first dense layer's
+  ;; pre-activation (nn/predict.go's steps 1 and 2, one pass):
+  ;;
+  ;;  1. conv2d and max_pooling2d, one pooled cell at a time, only where the
+  ;;     cell's 4×4 input patch holds ink: each of the cell's four conv2d
+  ;;     outputs sums its nine products in the kernel's order, starting from
+  ;;     0, as the Go path does (which skips zero inputs, whose products add
+  ;;     ±0 to the sum and so change nothing), then the maximum, bias and
+  ;;     ReLU: the pooled values are Go's, bit for bit;
+  ;;  2. the channels whose pooled value differs from blank (relu(bias)) are
+  ;;     listed with their difference and their row of the first dense
+  ;;     kernel;
+  ;;  3. hidden = base + Σ difference · row, four rows a pass, in float32
+  ;;     (the Go path sums in float64).
+  ;;
+  ;; It handles the tutorial's shapes: one input channel, a 3×3 kernel, 2×2
+  ;; pooling, and channels and units in multiples of 4 (nn checks).
+  ;;
+  ;; Its descriptor at $d is fourteen i32s (byte
   ;; addresses in memory, and sizes):
   ;;   0 x       the input, H×W float32, row by row
   ;;   1 w       W, the input's width
@@ -41,7 +58,7 @@
   ;;  12 list    scratch: 8 bytes a listed row, room for qh·qw·cout + 3
   ;;  13 cell    scratch: cout float32
   ;; It returns the number of rows listed (padding included).
-  (func (export "net") (param $d i32) (result i32)
+  (func $net (param $d i32) (result i32)
     (local $x i32) (local $ws i32) (local $qh i32) (local $qw i32)
     (local $cout i32) (local $units i32) (local $krev i32) (local $bias i32)
     (local $blank i32) (local $w1 i32) (local $base i32) (local $hidden i32)
@@ -208,4 +225,111 @@
       (local.set $c (i32.sub (local.get $c) (i32.const 4)))
       (br $rows4)))
     (local.get $n))
+
+  ;; resample is mnist/ink's area averaging of an RGBA box (resample.go),
+  ;; in the other order: columns first (each output row's source rows, each
+  ;; weighted by the parts of it the output row covers, summed column by
+  ;; column, four columns at a time), then rows (each output pixel's
+  ;; columns, weighted likewise). The sums are whole numbers, exact in
+  ;; either order, so the box is Go's, bit for bit.
+  ;;
+  ;; Its descriptor at $d (byte addresses, and sizes; i32 but for f):
+  ;;   0 src     the box's top-left pixel: RGBA bytes, the ink in alpha
+  ;;   4 stride  bytes from one source row to the next
+  ;;   8 bw      the box's width in pixels
+  ;;  12 ow      output columns…
+  ;;  16 oh      …and rows
+  ;;  20 tx      ow taps over the columns, 24 bytes each (Go's tap: j0 and
+  ;;  24 ty      j1 as int64, w0 and w1 as uint32); oh taps over the rows
+  ;;  28 cols    scratch: bw uint32, rounded up to a multiple of 4
+  ;;  32 out     ow×oh float32, row by row
+  ;;  40 f       float64: 1 / (255 · long²), an output pixel's full ink
+  ;; It returns 1.
+  (func $resample (param $d i32) (result i32)
+    (local $src i32) (local $stride i32) (local $bw i32) (local $ow i32) (local $oh i32)
+    (local $tx i32) (local $ty i32) (local $cols i32) (local $out i32) (local $f f64)
+    (local $k i32) (local $t i32) (local $j i32) (local $j0 i32) (local $j1 i32)
+    (local $w0 i32) (local $w1 i32) (local $wt v128) (local $w i32) (local $row i32)
+    (local $x i32) (local $bw4 i32) (local $sum i64) (local $mid i64)
+    (local.set $src (i32.load offset=0 (local.get $d)))
+    (local.set $stride (i32.load offset=4 (local.get $d)))
+    (local.set $bw (i32.load offset=8 (local.get $d)))
+    (local.set $ow (i32.load offset=12 (local.get $d)))
+    (local.set $oh (i32.load offset=16 (local.get $d)))
+    (local.set $tx (i32.load offset=20 (local.get $d)))
+    (local.set $ty (i32.load offset=24 (local.get $d)))
+    (local.set $cols (i32.load offset=28 (local.get $d)))
+    (local.set $out (i32.load offset=32 (local.get $d)))
+    (local.set $f (f64.load offset=40 (local.get $d)))
+    (local.set $bw4 (i32.and (i32.add (local.get $bw) (i32.const 3)) (i32.const -4)))
+
+    (local.set $k (i32.const 0))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $k) (local.get $oh)))
+      ;; cols = Σ over the tap's source rows j of weight(j) · alpha(row j).
+      (local.set $x (i32.const 0))
+      (loop $clear
+        (v128.store (i32.add (local.get $cols) (i32.shl (local.get $x) (i32.const 2))) (v128.const i32x4 0 0 0 0))
+        (br_if $clear (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 4))) (local.get $bw4))))
+      (local.set $t (i32.add (local.get $ty) (i32.mul (local.get $k) (i32.const 24))))
+      (local.set $j0 (i32.load offset=0 (local.get $t)))
+      (local.set $j1 (i32.load offset=8 (local.get $t)))
+      (local.set $w0 (i32.load offset=16 (local.get $t)))
+      (local.set $w1 (i32.load offset=20 (local.get $t)))
+      (local.set $j (local.get $j0))
+      (loop $sources
+        ;; The first row weighs w0, the last (if another) w1, those between Box.
+        (local.set $w (select (local.get $w1) (i32.const 20) (i32.eq (local.get $j) (i32.sub (local.get $j1) (i32.const 1)))))
+        (local.set $w (select (local.get $w0) (local.get $w) (i32.eq (local.get $j) (local.get $j0))))
+        (local.set $wt (i32x4.splat (local.get $w)))
+        (local.set $row (i32.add (local.get $src) (i32.mul (local.get $j) (local.get $stride))))
+        (local.set $x (i32.const 0))
+        (block $tail (loop $quads
+          (br_if $tail (i32.gt_u (i32.add (local.get $x) (i32.const 4)) (local.get $bw)))
+          (v128.store (i32.add (local.get $cols) (i32.shl (local.get $x) (i32.const 2)))
+            (i32x4.add (v128.load (i32.add (local.get $cols) (i32.shl (local.get $x) (i32.const 2))))
+              (i32x4.mul (local.get $wt)
+                (i32x4.shr_u (v128.load (i32.add (local.get $row) (i32.shl (local.get $x) (i32.const 2)))) (i32.const 24)))))
+          (local.set $x (i32.add (local.get $x) (i32.const 4)))
+          (br $quads)))
+        (block $last (loop $singles
+          (br_if $last (i32.ge_u (local.get $x) (local.get $bw)))
+          (i32.store (i32.add (local.get $cols) (i32.shl (local.get $x) (i32.const 2)))
+            (i32.add (i32.load (i32.add (local.get $cols) (i32.shl (local.get $x) (i32.const 2))))
+              (i32.mul (local.get $w) (i32.load8_u offset=3 (i32.add (local.get $row) (i32.shl (local.get $x) (i32.const 2)))))))
+          (local.set $x (i32.add (local.get $x) (i32.const 1)))
+          (br $singles)))
+        (br_if $sources (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $j1))))
+      ;; Each output pixel of the row: its columns, weighted the same way.
+      (local.set $t (local.get $tx))
+      (local.set $x (i32.const 0))
+      (block $pixelsDone (loop $pixels
+        (br_if $pixelsDone (i32.ge_u (local.get $x) (local.get $ow)))
+        (local.set $j0 (i32.load offset=0 (local.get $t)))
+        (local.set $j1 (i32.load offset=8 (local.get $t)))
+        (local.set $sum (i64.mul (i64.load32_u offset=16 (local.get $t))
+          (i64.load32_u (i32.add (local.get $cols) (i32.shl (local.get $j0) (i32.const 2))))))
+        (if (i32.gt_u (i32.sub (local.get $j1) (local.get $j0)) (i32.const 1))
+          (then
+            (local.set $mid (i64.const 0))
+            (local.set $j (i32.add (local.get $j0) (i32.const 1)))
+            (block $midDone (loop $middle
+              (br_if $midDone (i32.ge_u (local.get $j) (i32.sub (local.get $j1) (i32.const 1))))
+              (local.set $mid (i64.add (local.get $mid)
+                (i64.load32_u (i32.add (local.get $cols) (i32.shl (local.get $j) (i32.const 2))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $middle)))
+            (local.set $sum (i64.add (local.get $sum)
+              (i64.add (i64.mul (i64.const 20) (local.get $mid))
+                (i64.mul (i64.load32_u offset=20 (local.get $t))
+                  (i64.load32_u (i32.add (local.get $cols) (i32.shl (i32.sub (local.get $j1) (i32.const 1)) (i32.const 2))))))))))
+        (f32.store (local.get $out)
+          (f32.min (f32.demote_f64 (f64.mul (f64.convert_i64_u (local.get $sum)) (local.get $f))) (f32.const 1)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $t (i32.add (local.get $t) (i32.const 24)))
+        (local.set $x (i32.add (local.get $x) (i32.const 1)))
+        (br $pixels)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $rows)))
+    (i32.const 1))
 )
