@@ -267,6 +267,9 @@ func TestDistSingleFile(t *testing.T) {
 	if v := eval[[]string](p, `globalThis.__cspViolations || []`); len(v) > 0 {
 		t.Errorf("Content-Security-Policy violations: %q", v)
 	}
+	if !eval[bool](p, simdJS) {
+		t.Error("inkling.html reads digits without its WebAssembly SIMD kernels (see web/engine.js simdImports)")
+	}
 	for _, u := range requests {
 		if u != file && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
 			t.Errorf("inkling.html asked for %s", u)

@@ -38,6 +38,7 @@ const state = (globalThis[Symbol.for('inkling.engine')] ||= {
   models: new Map(), // absolute URL -> the promise of {id, params, meta}
   stops: [], // callbacks for onStop
   stopped: undefined, // set (to an error) once the Go program has stopped
+  simd: undefined, // whether Go's SIMD kernels run, once Go has asked (simdImports)
 });
 
 // A LoadError says why something could not load, by the key of its message
@@ -193,9 +194,11 @@ function simdImports(go) {
         const memory = go._inst.exports.mem;
         const module = new WebAssembly.Module(new Uint8Array(memory.buffer, ptr, len));
         run = new WebAssembly.Instance(module, { inkling: { memory } }).exports.run;
+        state.simd = true;
         return 1;
       } catch (err) {
         console.info('inkling: no WebAssembly SIMD here; Go computes without it:', err.message);
+        state.simd = false;
         return 0;
       }
     },

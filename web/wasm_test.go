@@ -30,6 +30,10 @@ const inkCanvasJS = `(() => {
 // predictNow reads them.
 const inkPixelsJS = inkCanvasJS + `.getContext('2d', { willReadFrequently: true }).getImageData(0, 0, inkling.side, inkling.side).data`
 
+// simdJS is JavaScript that tells whether the page's Go runs its WebAssembly
+// SIMD kernels (internal/simd), as web/engine.js records it once asked.
+const simdJS = `globalThis[Symbol.for('inkling.engine')].simd === true`
+
 // A prediction as JSON-friendly values.
 type prediction struct {
 	Digit  int       `json:"digit"`
@@ -293,6 +297,9 @@ func TestWasmAPI(t *testing.T) {
 })()`)
 		if !r.Fast {
 			t.Fatal("inkling.predict has no .go: web/engine.js did not install its fast path")
+		}
+		if !eval[bool](p, simdJS) {
+			t.Error("the page reads digits without its WebAssembly SIMD kernels (see web/engine.js simdImports)")
 		}
 		for _, m := range r.Mismatch {
 			t.Error(m)
