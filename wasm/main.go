@@ -101,7 +101,6 @@ var (
 	jsObject     = js.Global().Get("Object")
 	jsArray      = js.Global().Get("Array")
 	jsUint8Array = js.Global().Get("Uint8Array")
-	jsUint8Clamp = js.Global().Get("Uint8ClampedArray")
 	jsFloat32    = js.Global().Get("Float32Array")
 	jsIsView     = js.Global().Get("ArrayBuffer").Get("isView")
 	// The getters every typed array inherits: they read the array's own
@@ -109,9 +108,10 @@ var (
 	jsLength     = typedArrayGetter("length")
 	jsBuffer     = typedArrayGetter("buffer")
 	jsByteOffset = typedArrayGetter("byteOffset")
+	jsKind       = typedArrayGetter(js.Global().Get("Symbol").Get("toStringTag")) // "Uint8Array", …; undefined for a DataView
 )
 
-func typedArrayGetter(name string) js.Value {
+func typedArrayGetter(name any) js.Value {
 	proto := jsObject.Call("getPrototypeOf", jsUint8Array.Get("prototype"))
 	return jsObject.Call("getOwnPropertyDescriptor", proto, name).Get("get")
 }
@@ -423,9 +423,14 @@ func bytesArg(args []js.Value, i int) (view js.Value, n int, ok bool) {
 	}()
 	v := args[i]
 	// isView is true only for a real typed array or DataView (not a Proxy),
-	// whose prototype chain instanceof can then walk without running any of
-	// the caller's code.
-	if !jsIsView.Invoke(v).Bool() || !(v.InstanceOf(jsUint8Array) || v.InstanceOf(jsUint8Clamp)) {
+	// whose kind the typed arrays' own getter then reads from the object
+	// itself: no prototype chain is walked, so none of the caller's code
+	// runs. (A JavaScript exception inside a syscall/js call would unwind
+	// through Go's stack, not become a panic.)
+	if !jsIsView.Invoke(v).Bool() {
+		return js.Undefined(), 0, false
+	}
+	if kind := jsKind.Call("call", v); kind.Type() != js.TypeString || kind.String() != "Uint8Array" && kind.String() != "Uint8ClampedArray" {
 		return js.Undefined(), 0, false
 	}
 	n = jsLength.Call("call", v).Int()

@@ -132,37 +132,45 @@ async function start() {
 // the same answers from the same Go code, without the ~12 µs that a call
 // into Go's own predict (a js.FuncOf) spends waking Go's scheduler. Anything
 // else (a wrong argument, an error to explain) goes to Go's own predict,
-// kept as api.predict.go. The pixels are read through the typed arrays' own
-// getters, as Go's predict reads them, so a caller's object cannot lie
-// about them.
+// kept as api.predict.go. The pixels and their kind are read through the
+// typed arrays' own getters, as Go's predict reads them, so a caller's
+// object cannot lie about them, and none of its code runs.
 const TYPED = Object.getPrototypeOf(Uint8Array.prototype);
 const slot = (name) => Object.getOwnPropertyDescriptor(TYPED, name).get;
 const LENGTH = slot('length'), BUFFER = slot('buffer'), OFFSET = slot('byteOffset');
+const KIND = slot(Symbol.toStringTag); // 'Uint8Array', …; undefined for a DataView
 
 function fastPredict(api, exports) {
   const { inklingPixels: pixels, inklingPredict: run, inklingAnswer: answer, mem } = exports;
   if (typeof run !== 'function' || typeof api.predict !== 'function') return;
   const slow = api.predict;
+  const int32 = (v) => (v | 0) === v; // passes to WebAssembly as itself
+  const fast = (rgba, width, height, model) => {
+    if (!ArrayBuffer.isView(rgba)) return null;
+    const kind = KIND.call(rgba);
+    if ((kind !== 'Uint8Array' && kind !== 'Uint8ClampedArray') || !int32(width) || !int32(height) || !int32(model)) return null;
+    const n = LENGTH.call(rgba);
+    const at = n === 4 * width * height ? pixels(n) : 0;
+    if (!at) return null;
+    new Uint8Array(mem.buffer, at, n).set(new Uint8Array(BUFFER.call(rgba), OFFSET.call(rgba), n));
+    const digit = run(n, width, height, model);
+    if (digit === -1) return { digit: -1, noInk: true };
+    if (digit < 0) return null;
+    const a = answer(), buf = mem.buffer;
+    return {
+      digit, probs: Array.from(new Float32Array(buf, a, 10)),
+      unsure: new Int32Array(buf, a + 40, 1)[0] === 1, input: new Uint8Array(buf, a + 44, 784).slice(),
+    };
+  };
   api.predict = (...args) => {
     const [rgba, width, height, model = 0] = args;
-    if (ArrayBuffer.isView(rgba) && (rgba instanceof Uint8ClampedArray || rgba instanceof Uint8Array) &&
-        Number.isInteger(width) && Number.isInteger(height) && Number.isInteger(model)) {
-      const n = LENGTH.call(rgba);
-      const at = n === 4 * width * height ? pixels(n) : 0;
-      if (at) {
-        new Uint8Array(mem.buffer, at, n).set(new Uint8Array(BUFFER.call(rgba), OFFSET.call(rgba), n));
-        const digit = run(n, width, height, model);
-        if (digit === -1) return { digit: -1, noInk: true };
-        if (digit >= 0) {
-          const a = answer(), buf = mem.buffer;
-          return {
-            digit, probs: Array.from(new Float32Array(buf, a, 10)),
-            unsure: new Int32Array(buf, a + 40, 1)[0] === 1, input: new Uint8Array(buf, a + 44, 784).slice(),
-          };
-        }
-      }
+    let r = null;
+    try {
+      r = fast(rgba, width, height, model);
+    } catch {
+      // Not expected (see above); Go's predict will answer.
     }
-    return slow(...args);
+    return r || slow(...args);
   };
   api.predict.go = slow;
 }

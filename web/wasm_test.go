@@ -131,6 +131,9 @@ const abuseJS = `((n) => {
     'one pixel too many': () => [new Uint8ClampedArray(good.length + 4), S, S],
     'zero sides, some bytes': () => [good, 0, 0],
     'width times height overflows': () => [good, 2 ** 30, 2 ** 30],
+    'model past 32 bits': () => [good, S, S, 2 ** 32],
+    'sides past 32 bits': () => [good, 2 ** 32 + S, S],
+    'negative model': () => [good, S, S, -1],
   };
   return (` + tallyJS + `)(kinds, n);
 })`
@@ -138,13 +141,20 @@ const abuseJS = `((n) => {
 // exoticJS is the same for objects whose very inspection throws: a Proxy
 // of a Uint8ClampedArray (instanceof says yes, but reading its length throws), a
 // Uint8ClampedArray subclass whose length getter throws (still a real 2×2 array of
-// pixels: blank), and an object whose prototype chain cannot be read.
+// pixels: blank), an object whose prototype chain cannot be read, and a real
+// 2×2 Uint8ClampedArray whose prototype chain cannot be read (instanceof
+// throws; blank too).
 const exoticJS = `((n) => {
   class Throwing extends Uint8ClampedArray { get length() { throw new Error('length'); } }
   const kinds = {
     'Proxy of a Uint8ClampedArray': () => [new Proxy(new Uint8ClampedArray(16), {}), 2, 2],
     'length getter throws': () => [new Throwing(16), 2, 2],
     'getPrototypeOf throws': () => [new Proxy({}, { getPrototypeOf() { throw new Error('proto'); } }), 2, 2],
+    'a Proxy in the prototype chain': () => {
+      const a = new Uint8ClampedArray(16);
+      Object.setPrototypeOf(a, new Proxy(Uint8ClampedArray.prototype, { getPrototypeOf() { throw new Error('proto'); } }));
+      return [a, 2, 2];
+    },
   };
   return (` + tallyJS + `)(kinds, n);
 })`
@@ -227,7 +237,7 @@ func TestWasmAPI(t *testing.T) {
 		out := tally(p, exoticJS, 30)
 		for kind, o := range out {
 			t.Logf("%s: %d calls, %d {error}, %d threw, %d answered: %s", kind, o.Calls, o.Errors, o.Threw, o.Answered, o.Example)
-			if kind == "length getter throws" {
+			if kind == "length getter throws" || kind == "a Proxy in the prototype chain" {
 				// A real Uint8ClampedArray, read by its own bytes: a blank 2×2 pad.
 				if o.Answered != o.Calls || !strings.Contains(o.Example, `"noInk":true`) {
 					t.Errorf("%s: %d of %d calls answered (%d threw): %s; want no ink every time", kind, o.Answered, o.Calls, o.Threw, o.Example)
