@@ -46,7 +46,8 @@ import (
 // Go compiled to WebAssembly computes one float at a time. In a browser, for
 // the tutorial's shapes, steps 1 and 2 run instead in a small WebAssembly
 // SIMD module, internal/simd/simd.wat, four floats at a time (see SIMD):
-// the same steps on the same buffers, about 4.5× faster (BENCHMARKS.md).
+// the same steps on the same buffers, 4.0–4.7× faster under Node
+// (BENCHMARKS.md).
 //
 // # Rounding
 //
