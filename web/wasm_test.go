@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/heapprofiler"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -318,6 +319,33 @@ func TestWasmAPI(t *testing.T) {
 			t.Errorf("%d calls: %d digits, %d without ink, %d errors; the cases meant more of each", r.Calls, r.Digits, r.NoInk, r.Errors)
 		}
 		t.Logf("%d calls alike: %d digits, %d without ink, %d errors", r.Calls, r.Digits, r.NoInk, r.Errors)
+	})
+
+	// A browser without WebAssembly SIMD (Safari before 16.4): the kernels'
+	// module does not compile, and the page reads digits with Go's own code.
+	t.Run("no-simd", func(t *testing.T) {
+		t.Parallel()
+		p := newTab(t, desktop)
+		p.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			// The page compiles only the small kernels' module with the
+			// constructor; the program itself is compiled streaming.
+			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `(() => {
+  const Module = WebAssembly.Module;
+  WebAssembly.Module = function (bytes) {
+    if (bytes.byteLength < 65536) throw new WebAssembly.CompileError('no SIMD in this browser (a test)');
+    return new Module(bytes);
+  };
+})();`})
+			return err
+		}))
+		p.openReady(serve(t, nil) + "/")
+		p.drawDigit(5)
+		if a := p.answer(); a.Digit != "5" {
+			t.Errorf("without SIMD a held-out 5 reads %+v", a)
+		}
+		if eval[bool](p, simdJS) || !eval[bool](p, `globalThis[Symbol.for('inkling.engine')].simd === false`) {
+			t.Error("the kernels' module was refused, but web/engine.js does not record it")
+		}
 	})
 
 	// 10,000 predictions (each by both paths): memory stays flat.
