@@ -3,10 +3,12 @@ GO        ?= go
 GOROOT    := $(shell $(GO) env GOROOT)
 ADDR      ?= 127.0.0.1:8080
 # go test under GOOS=js GOARCH=wasm runs the tests in Node through the go_js_wasm_exec on
-# PATH: wasm/node's, Go's own plus the imports of nn's SIMD kernel (nn/simd.wat).
-WASM_PATH := $(CURDIR)/wasm/node:$(PATH)
+# PATH: Go's own (GOROOT/lib/wasm) for a plain build, wasm/node's for a build with the
+# wasmsimd tag, whose SIMD kernels (internal/simd) need two more imports.
+GO_WASM_PATH   := $(GOROOT)/lib/wasm:$(PATH)
+SIMD_WASM_PATH := $(CURDIR)/wasm/node:$(PATH)
 # Packages that also compile to WebAssembly; their tests run under Node too.
-WASM_PKGS := ./mnist/... ./nn/... ./wasm/...
+WASM_PKGS := ./internal/... ./mnist/... ./nn/... ./wasm/...
 
 # How web/inkling.wasm is built. The page's whole first visit must stay under
 # 1 MB gzip and the wasm under 600 KB (see BENCHMARKS.md), and Go's runtime
@@ -16,9 +18,10 @@ WASM_PKGS := ./mnist/... ./nn/... ./wasm/...
 # our own packages keep theirs, so a bug in inkling's code still panics and
 # is answered as {error}), and Go's previous garbage collector
 # (GOEXPERIMENT=nogreenteagc, 14 KB less; the default until Go 1.26, and a
-# page's heap is a few MB).
+# page's heap is a few MB). The wasmsimd tag builds in the WebAssembly SIMD
+# kernels (internal/simd), which web/engine.js gives their imports.
 WASM_ENV   := GOOS=js GOARCH=wasm GOEXPERIMENT=nogreenteagc
-WASM_FLAGS := -trimpath -ldflags="-s -w -buildid=" -gcflags="all=-l -B" -gcflags=inkling/...=
+WASM_FLAGS := -tags wasmsimd -trimpath -ldflags="-s -w -buildid=" -gcflags="all=-l -B" -gcflags=inkling/...=
 
 .PHONY: help test vet test-native test-wasm wasm simd serve dist train tutorial bench bench-page fuzz clean
 
@@ -31,13 +34,14 @@ vet: ## gofmt, go vet (native and wasm)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
+	GOOS=js GOARCH=wasm $(GO) vet -tags wasmsimd $(WASM_PKGS)
 
 test-native: wasm ## go test ./... (native; the page tests use the built wasm)
 	$(GO) test ./...
 
-test-wasm: ## the wasm-capable packages' tests, compiled to wasm, run in Node (nn and mnist twice: with and without SIMD)
-	PATH="$(WASM_PATH)" GOROOT="$(GOROOT)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm $(GO) test $(WASM_PKGS)
-	PATH="$(WASM_PATH)" GOROOT="$(GOROOT)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm INKLING_NOSIMD=1 $(GO) test ./nn/... ./mnist/...
+test-wasm: ## the wasm-capable packages' tests, compiled to wasm, run in Node: with the SIMD kernels (as the page) and without
+	PATH="$(SIMD_WASM_PATH)" GOROOT="$(GOROOT)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm $(GO) test -tags wasmsimd $(WASM_PKGS)
+	PATH="$(GO_WASM_PATH)" GOMODCACHE="$$($(GO) env GOMODCACHE)" GOOS=js GOARCH=wasm $(GO) test $(WASM_PKGS)
 
 wasm: ## build web/inkling.wasm and copy the matching wasm_exec.js beside it
 	$(WASM_ENV) $(GO) build $(WASM_FLAGS) -o web/inkling.wasm ./wasm

@@ -46,8 +46,8 @@ import (
 // Go compiled to WebAssembly computes one float at a time. In a browser, for
 // the tutorial's shapes, steps 1 and 2 run instead in a small WebAssembly
 // SIMD module, internal/simd/simd.wat, four floats at a time (see SIMD):
-// the same steps on the same buffers, 4.0–4.7× faster under Node
-// (BENCHMARKS.md).
+// the same steps on the same buffers, 3.5–4.7× faster under Node
+// (BENCHMARKS.md). Only a build with the wasmsimd tag has it (`make wasm`).
 //
 // # Rounding
 //

@@ -3,19 +3,19 @@
 package nn
 
 import (
-	"os"
 	"testing"
+
+	"inkling/internal/simd"
 )
 
-// TestSIMDRuns checks that the wasm tests run the SIMD kernel, so that the
-// tests of the Predictor test it: the host (wasm/node/go_js_wasm_exec, which
-// `make test-wasm` puts on PATH) gives its imports unless INKLING_NOSIMD=1,
-// which tests the Go path instead.
+// TestSIMDRuns checks that a wasmsimd build's tests run the SIMD kernels, so
+// that the tests of the Predictor test them (the host,
+// wasm/node/go_js_wasm_exec, which `make test-wasm` puts on PATH, gives their
+// imports), and that a plain build's run Go's code.
 func TestSIMDRuns(t *testing.T) {
 	_, p, _ := shippedModels(t)
-	want := os.Getenv("INKLING_NOSIMD") != "1"
-	if p.SIMD() != want {
-		t.Fatalf("SIMD() = %v with INKLING_NOSIMD=%q: run the wasm tests through wasm/node/go_js_wasm_exec (make test-wasm)", p.SIMD(), os.Getenv("INKLING_NOSIMD"))
+	if p.SIMD() != simd.Built {
+		t.Fatalf("SIMD() = %v in a build with the kernels %v", p.SIMD(), simd.Built)
 	}
 	// A shape the kernel does not handle runs in Go.
 	cfg := Tutorial()

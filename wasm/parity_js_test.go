@@ -7,6 +7,8 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"inkling/internal/simd"
 )
 
 // TestParityJS is the WebAssembly half of TestWasmParity (parity_test.go),
@@ -21,8 +23,8 @@ func TestParityJS(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := shippedPredictor(t)
-	if !p.SIMD() && os.Getenv("INKLING_NOSIMD") != "1" {
-		t.Fatal("the SIMD kernel did not run: run the wasm through wasm/node/go_js_wasm_exec, which gives it its imports")
+	if p.SIMD() != simd.Built {
+		t.Fatalf("SIMD() = %v in a build with the kernels %v", p.SIMD(), simd.Built)
 	}
 	const rec = 784 + 2*10*4
 	if len(ref) == 0 || len(ref)%rec != 0 {

@@ -41,7 +41,7 @@ func TestWasmParity(t *testing.T) {
 	if err := os.WriteFile(file, ref, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", "test", "-count=1", "-v", "-run", "^TestParityJS$", ".")
+	cmd := exec.Command("go", "test", "-tags", "wasmsimd", "-count=1", "-v", "-run", "^TestParityJS$", ".")
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "INKLING_PARITY_REF="+file,
 		"PATH="+runner+string(os.PathListSeparator)+os.Getenv("PATH"))
 	out, err := cmd.CombinedOutput()

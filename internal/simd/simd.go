@@ -3,11 +3,14 @@
 // time. Go hands the module's code to the host, which compiles it over Go's
 // own memory; nn and mnist/ink then call a kernel with the address of a
 // descriptor of their buffers, and use their Go code whenever Ready is
-// false: natively, under a host without the imports, in a browser without
-// SIMD.
+// false: natively, in a WebAssembly build without the wasmsimd tag, in a
+// browser without SIMD.
 //
-// The host (web/engine.js in the page, wasm/node/run.js for the wasm tests)
-// gives two imports:
+// Only a build with the wasmsimd tag (`make wasm` sets it) has the kernels,
+// because they need two imports that Go's own wasm_exec.js does not give: a
+// plain GOOS=js GOARCH=wasm build runs anywhere Go's WebAssembly runs, Go's
+// own test runner included. The host of a wasmsimd build (web/engine.js in
+// the page, wasm/node/run.js for the wasm tests) gives them:
 //
 //	inkling.kernel(code, len) → 1 when it compiled the len bytes at code as a
 //	                            module importing inkling.memory (Go's), else 0

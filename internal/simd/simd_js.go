@@ -1,4 +1,4 @@
-//go:build js && wasm
+//go:build js && wasm && wasmsimd
 
 package simd
 
@@ -11,6 +11,10 @@ func hostKernel(code unsafe.Pointer, n int32) int32
 //go:wasmimport inkling run
 //go:noescape
 func hostRun(f int32, desc unsafe.Pointer) int32
+
+// Built tells whether this build has the kernels (the wasmsimd tag, which
+// `make wasm` sets).
+const Built = true
 
 // state is 0 before the host is asked, then 1 if it runs the kernels, −1 if
 // not.

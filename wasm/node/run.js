@@ -1,8 +1,8 @@
 // run.js runs a Go WebAssembly program (a test binary) in Node with Go's own
 // runner, GOROOT/lib/wasm/wasm_exec_node.js, and one addition: the two
 // imports through which Go runs inkling's SIMD kernels (internal/simd), as
-// web/engine.js gives them in the browser. Set INKLING_NOSIMD=1 to refuse
-// the kernels, so that the Go code is the one tested.
+// web/engine.js gives them in the browser. (A build without the wasmsimd tag
+// asks for neither, and runs here as under Go's runner.)
 'use strict';
 
 const path = require('path');
@@ -12,7 +12,6 @@ let instance = null; // Go's, once instantiated
 let run = null; // the kernels' entry point, once Go has handed them over
 const imports = {
   kernel(ptr, len) {
-    if (process.env.INKLING_NOSIMD === '1') return 0;
     const memory = instance.exports.mem;
     const module = new WebAssembly.Module(new Uint8Array(memory.buffer, ptr, len));
     run = new WebAssembly.Instance(module, { inkling: { memory } }).exports.run;
