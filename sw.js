@@ -15,8 +15,10 @@
 // download them.
 //
 // A new deploy replaces the cache cleanly when VERSION changes with it (a
-// build step may write a hash of the files into it; by hand, change it with
-// FILES or ON_DEMAND): the browser sees a changed sw.js, the new worker fills
+// build step may write a hash of the files into it, as `make dist` does; by
+// hand, change it with FILES or ON_DEMAND, and whenever files that must match
+// each other change, such as web/engine.js and web/inkling.wasm, whose
+// imports v4 changed): the browser sees a changed sw.js, the new worker fills
 // a new cache, all its files fetched afresh, and once active deletes the
 // old caches, on-demand files included.
 //
@@ -24,7 +26,7 @@
 // any static host, with no special server header. (Browsers do not run
 // service workers for file:// pages; the page does not register it there.)
 
-const VERSION = 'inkling-v3';
+const VERSION = 'inkling-v4';
 // The folder that holds index.html: this worker's own.
 const SITE = new URL('./', self.location.href);
 const PAGE = new URL('index.html', SITE).href;
