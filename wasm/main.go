@@ -75,6 +75,14 @@
 // stop the Go instance for good, so every function recovers and answers
 // {error} instead; bad arguments are answered the same way, with a message
 // that names the function, the argument and what to do.
+//
+// Built as `make wasm` builds it (the wasmsimd tag), the program imports two
+// functions besides wasm_exec.js's, inkling.kernel and inkling.run, through
+// which Go runs its WebAssembly SIMD kernels (internal/simd); web/engine.js
+// gives them, and whoever instantiates web/inkling.wasm must too (see
+// simdImports there). It also exports three functions that web/engine.js
+// uses for predict (fast.go). A build without the tag needs only
+// wasm_exec.js.
 package main
 
 import (
