@@ -3,8 +3,7 @@
 package main
 
 import (
-	"unsafe"
-
+	"inkling/internal/simd"
 	"inkling/mnist/ink"
 )
 
@@ -39,10 +38,7 @@ func exportPixels(n int32) uint32 {
 	if n <= 0 || n > maxKeep {
 		return 0
 	}
-	if cap(st.pixels) < int(n) {
-		st.pixels = make([]byte, n)
-	}
-	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(st.pixels))))
+	return simd.Addr(pixelBuffer(int(n)))
 }
 
 //go:wasmexport inklingPredict
@@ -52,12 +48,11 @@ func exportPredict(n, width, height, model int32) (digit int32) {
 			digit = -2 // Go's inkling.predict will say what went wrong
 		}
 	}()
-	w, h := int(width), int(height)
-	if model < 0 || int(model) >= len(st.models) || w < 0 || h < 0 || w > ink.MaxSide || h > ink.MaxSide ||
-		int(n) != 4*w*h || int(n) > cap(st.pixels) {
+	if model < 0 || int(model) >= len(st.models) || n < 0 || int(n) > cap(st.pixels) {
 		return -2
 	}
-	switch err := st.pre.FromRGBA(st.input[:], st.pixels[:n], w, h); err {
+	// FromRGBA checks the sizes against n, as for Go's predict.
+	switch err := st.pre.FromRGBA(st.input[:], st.pixels[:n], int(width), int(height)); err {
 	case nil:
 	case ink.ErrNoInk:
 		return -1
@@ -66,7 +61,7 @@ func exportPredict(n, width, height, model int32) (digit int32) {
 	}
 	d := st.models[model].PredictOne(fast.probs[:], st.input[:])
 	fast.unsure = 0
-	if fast.probs[d] < unsureBelow {
+	if unsure(fast.probs[:], d) {
 		fast.unsure = 1
 	}
 	toBytes(fast.input[:], st.input[:])
@@ -74,4 +69,4 @@ func exportPredict(n, width, height, model int32) (digit int32) {
 }
 
 //go:wasmexport inklingAnswer
-func exportAnswer() uint32 { return uint32(uintptr(unsafe.Pointer(&fast))) }
+func exportAnswer() uint32 { return simd.Addr(fast.probs[:]) } // fast starts with probs

@@ -349,15 +349,7 @@ func readInk(args []js.Value, f int) any {
 	if n != 4*w*h {
 		return fail(f, "rgba has "+itoa(n)+" bytes, but a "+itoa(w)+"×"+itoa(h)+" canvas has "+itoa(4*w*h)+" (4 a pixel)")
 	}
-	var pix []byte
-	if n <= maxKeep {
-		if cap(st.pixels) < n {
-			st.pixels = make([]byte, n)
-		}
-		pix = st.pixels[:n]
-	} else {
-		pix = make([]byte, n)
-	}
+	pix := pixelBuffer(n)
 	js.CopyBytesToGo(pix, src)
 	if err := st.pre.FromRGBA(st.input[:], pix, w, h); err == ink.ErrNoInk {
 		return object("digit", -1, "noInk", true)
@@ -365,6 +357,19 @@ func readInk(args []js.Value, f int) any {
 		return failure(err.Error())
 	}
 	return nil
+}
+
+// pixelBuffer returns room for n bytes of pixels: st.pixels, grown, for a
+// canvas of at most maxKeep bytes; a buffer of its own, freed after the call,
+// for a larger one.
+func pixelBuffer(n int) []byte {
+	if n > maxKeep {
+		return make([]byte, n)
+	}
+	if cap(st.pixels) < n {
+		st.pixels = make([]byte, n)
+	}
+	return st.pixels[:n]
 }
 
 // floats writes the bytes b (0..255) into x as the network takes them, 0..1.
@@ -377,8 +382,11 @@ func floats(x []float32, b []byte) {
 // answer runs model m on st.input: {digit, probs, unsure}.
 func answer(m *nn.Predictor) js.Value {
 	digit := m.PredictOne(st.probs[:], st.input[:])
-	return object("digit", digit, "probs", numbers(st.probs[:]), "unsure", st.probs[digit] < unsureBelow)
+	return object("digit", digit, "probs", numbers(st.probs[:]), "unsure", unsure(st.probs[:], digit))
 }
+
+// unsure tells whether the top digit d of the probabilities p is a guess.
+func unsure(p []float32, d int) bool { return p[d] < unsureBelow }
 
 // numbers returns a new Array of the classes numbers v.
 func numbers(v []float32) js.Value {

@@ -33,8 +33,3 @@ func Ready() bool {
 
 // Run runs kernel f on the descriptor at desc, once Ready has said yes.
 func Run(f int32, desc unsafe.Pointer) int32 { return hostRun(f, desc) }
-
-// Addr is the address of s's first element in the memory the kernels share
-// with Go. (Go's garbage collector does not move objects; the caller keeps
-// s alive.)
-func Addr[T any](s []T) uint32 { return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(s)))) }
