@@ -38,8 +38,14 @@ func parityProbs(p *nn.Predictor, img []byte, x []float32, probs *[2][10]float32
 	p.PredictOne(probs[1][:], x)
 }
 
-// parityTol bounds |Δp| between the page (WebAssembly, with the SIMD kernel,
-// which sums the first dense layer in float32) and the native Predictor
-// (float64 sums): each lies within 1.5e-6 of the exact answer on these
-// images (nn's TestPredictorMNIST).
-const parityTol = 3e-6
+// parityTol bounds |Δp| between the Predictor compiled to WebAssembly and
+// the native one: 1e-6 for Go's code in both (measured: 0, bit for bit); 3e-6
+// with the SIMD kernels, which sum the first dense layer in float32 where Go
+// sums in float64 (measured: 1.91e-6 as given, 2.56e-6 through the
+// preprocessing).
+func parityTol(simd bool) float64 {
+	if simd {
+		return 3e-6
+	}
+	return 1e-6
+}

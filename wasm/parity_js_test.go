@@ -49,7 +49,7 @@ func TestParityJS(t *testing.T) {
 				}
 				d := math.Abs(float64(probs[pass][k] - q))
 				maxDiff[pass] = max(maxDiff[pass], d)
-				if d > parityTol {
+				if d > parityTol(simd.Built) {
 					t.Fatalf("image %d (pass %d): probability of %d is %v in wasm, %v natively", i, pass, k, probs[pass][k], q)
 				}
 			}

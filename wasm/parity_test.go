@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -19,8 +20,10 @@ import (
 // TestWasmParity checks that the page's numbers are the trainer's: the first
 // 1,000 MNIST test images, each as given and through the page's
 // preprocessing, run natively here and then, compiled to WebAssembly, under
-// Node (TestParityJS in parity_js_test.go, given this test's results); the
-// top digits must agree and every probability within parityTol.
+// Node (TestParityJS in parity_js_test.go, given this test's results), built
+// as the page is (the wasmsimd tag, through wasm/node's runner) and plain
+// (Go's code, through Go's own runner); the top digits must agree and every
+// probability within parityTol(simd.Built).
 func TestWasmParity(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -28,7 +31,7 @@ func TestWasmParity(t *testing.T) {
 		}
 		t.Skip("node is not installed: the WebAssembly half cannot run")
 	}
-	runner, err := filepath.Abs("node") // go_js_wasm_exec, with the SIMD kernel's imports
+	simdRunner, err := filepath.Abs("node") // go_js_wasm_exec, with the SIMD kernels' imports
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,17 +44,24 @@ func TestWasmParity(t *testing.T) {
 	if err := os.WriteFile(file, ref, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", "test", "-tags", "wasmsimd", "-count=1", "-v", "-run", "^TestParityJS$", ".")
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "INKLING_PARITY_REF="+file,
-		"PATH="+runner+string(os.PathListSeparator)+os.Getenv("PATH"))
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "--- PASS: TestParityJS") {
-		t.Fatalf("the WebAssembly half failed (%v):\n%s", err, out)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if strings.Contains(line, "parity") && strings.Contains(line, "max") {
-			t.Log(strings.TrimSpace(line))
-		}
+	for _, build := range []struct{ name, tags, runner string }{
+		{"simd", "wasmsimd", simdRunner},
+		{"go", "", filepath.Join(runtime.GOROOT(), "lib", "wasm")},
+	} {
+		t.Run(build.name, func(t *testing.T) {
+			cmd := exec.Command("go", "test", "-tags", build.tags, "-count=1", "-v", "-run", "^TestParityJS$", ".")
+			cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "INKLING_PARITY_REF="+file,
+				"PATH="+build.runner+string(os.PathListSeparator)+os.Getenv("PATH"))
+			out, err := cmd.CombinedOutput()
+			if err != nil || !strings.Contains(string(out), "--- PASS: TestParityJS") {
+				t.Fatalf("the WebAssembly half failed (%v):\n%s", err, out)
+			}
+			for _, line := range strings.Split(string(out), "\n") {
+				if strings.Contains(line, "parity") && strings.Contains(line, "max") {
+					t.Log(strings.TrimSpace(line))
+				}
+			}
+		})
 	}
 }
 
