@@ -19,16 +19,17 @@ import (
 )
 
 // BenchmarkChromiumPredict times inkling.predict as the page calls it, in
-// headless Chromium: the wasm built as `make wasm` builds it, the shipped
-// weights, and pen digits (data/pendigits-train-strokes.json) drawn with
+// headless Chromium: the wasm built as `make wasm` builds it and started by
+// web/engine.js (its SIMD kernels, its fast path), the shipped weights, and pen digits (data/pendigits-train-strokes.json) drawn with
 // ink.Rasterize on the page's ink canvas (ink.PadSide pixels square) as the page draws them (two thirds of the
 // pad, centred, the page's pen), a different digit each call. Each call is
 // timed with performance.now() around inkling.predict alone (preprocessing
 // and network included; the canvas readback not), on a cross-origin isolated
 // page (COOP and COEP headers) so that the timer's resolution is 5 µs, as the
 // TF.js reference in ../shared/anchors/tfjs is timed. It reports the median,
-// the 10th and 90th percentiles and the share of digits read right, once,
-// whatever b.N; run it with -benchtime 1x:
+// the 10th and 90th percentiles and the share of digits read right, and the
+// medians of three parts timed beside it (see benchPage), once, whatever
+// b.N; run it with -benchtime 1x:
 //
 //	go test -run XXX -bench ChromiumPredict -benchtime 1x ./wasm/
 //
